@@ -1,0 +1,26 @@
+// Layer boundaries are lint errors, not conventions (see ../shared/style.md).
+import tseslint from 'typescript-eslint';
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'out/**', 'node_modules/**', '**/*.js', '**/*.mjs', '.vscode-test/**', 'examples/**'] },
+  ...tseslint.configs.recommended,
+  {
+    rules: {
+      '@typescript-eslint/no-explicit-any': 'error',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
+      'no-restricted-syntax': ['error', { selector: 'ExportDefaultDeclaration', message: 'Use named exports.' }],
+    },
+  },
+  {
+    files: ['src/shared/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [{ group: ['*'], message: 'src/shared imports nothing.' }] }] },
+  },
+  {
+    files: ['src/engine/**/*.ts', 'src/cli/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { paths: [{ name: 'vscode', message: 'Only src/extension may import vscode.' }], patterns: [{ group: ['**/extension/**', '**/webview-ui/**'], message: 'The engine and CLI do not depend on the front ends.' }] }] },
+  },
+  {
+    files: ['src/engine/**/*.ts'],
+    rules: { 'no-console': 'error', 'no-restricted-imports': ['error', { paths: [{ name: 'vscode', message: 'Only src/extension may import vscode.' }], patterns: [{ group: ['**/cli/**', '**/extension/**', '**/webview-ui/**'], message: 'The engine never depends on a front door.' }] }] },
+  },
+);

@@ -1,0 +1,51 @@
+/**
+ * The engine's view of a classifier: a layer graph it can run layer by layer, so that it can read
+ * any internal output and project any internal signal back to the input with modified gradients.
+ */
+import type * as tf from '@tensorflow/tfjs';
+import type { LayerSummary, ReceptiveField } from '../../shared/report';
+
+export type ModelFormat = 'tfjs-layers' | 'tfjs-graph';
+
+/** How signals are propagated back to the input (method.md section 4, step 3). */
+export interface ProjectionOptions {
+  /** guided: g_in = g_out*[x>0]*[g_out>0] at ReLUs; deconvnet: g_in = [g_out>0]*g_out; gradient: plain. */
+  rule: 'guided' | 'deconvnet' | 'gradient';
+  /** Nearest-neighbour resize + stride-1 transposed conv for strided convolutions (method.md 4.4). */
+  stridedFix: boolean;
+}
+
+export interface VebiModel {
+  readonly path: string;
+  readonly format: ModelFormat;
+  /** [H, W, C] of one input image. */
+  readonly inputShape: [number, number, number];
+  readonly numClasses: number;
+  /** Every layer in topological order, including skipped ones, with why they are skipped. */
+  readonly layers: LayerSummary[];
+  /** Names of the feature layers, in feature-vector order. */
+  readonly featureLayers: string[];
+  /** Total number of features m (sum of the feature layers' channels). */
+  readonly featureCount: number;
+
+  /**
+   * Runs the model on a batch [B, H, W, C] (already preprocessed) and returns the requested
+   * layer outputs (in the order asked), the class logits (pre-softmax scores, or log of the
+   * probabilities when the model only exposes probabilities) and the probabilities.
+   * The caller owns and disposes every returned tensor.
+   */
+  forward(x: tf.Tensor4D, layerNames: string[]): { outputs: tf.Tensor[]; logits: tf.Tensor2D; probs: tf.Tensor2D };
+
+  /**
+   * Projects a signal seeded at a layer's output back to the input: returns J^T seed, where J is
+   * the Jacobian of `layer`'s output w.r.t. the input, with the backward rules of `options`.
+   * `seed` has the layer's output shape with the batch axis of `x`; each batch element is
+   * projected independently. Returns [B, H, W, C]; the caller disposes it.
+   */
+  project(x: tf.Tensor4D, layer: string, seed: tf.Tensor, options: ProjectionOptions): tf.Tensor4D;
+
+  /** Receptive field of one unit of a layer, exact through the stack. Undefined for layers without spatial maps. */
+  receptiveField(layer: string): ReceptiveField | undefined;
+
+  dispose(): void;
+}
