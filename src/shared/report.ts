@@ -96,8 +96,9 @@ export interface InterpretReport {
   classes: ClassResult[];
   /** Feature visualisations by key "layer:channel". */
   visuals: Record<string, FeatureVisual>;
-  /** Files holding the fitted weights, for explain: Float32 little-endian, m x C, row-major. */
-  weights: { nonNegative: string; signed: string; featureCount: number; numClasses: number };
+  /** Binary files for explain, Float32 little-endian: the fitted weights (m x C, row-major) and each
+   * feature's highest peak response on the folder (m). */
+  weights: { nonNegative: string; signed: string; peakResponses: string; featureCount: number; numClasses: number };
   timings: Record<string, number>;
 }
 

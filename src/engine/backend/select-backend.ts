@@ -1,14 +1,151 @@
 /**
- * Picks the tfjs backend at run time: tfjs-node when it loads, else wasm (SIMD), else cpu.
- * PLACEHOLDER until the backend module lands: wasm or cpu only.
+ * Picks the tfjs backend at run time. 'auto': tfjs-node ('tensorflow') when it loads, else wasm
+ * (SIMD; Node has no wasm threads), else cpu. An explicit choice gets that backend or a
+ * BACKEND_UNAVAILABLE error that says why and what to do.
  */
+import * as fs from 'node:fs';
+import { createRequire } from 'node:module';
+import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import '@tensorflow/tfjs-backend-wasm';
+import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { VebiError } from '../../shared/errors';
 import type { BackendChoice, BackendName } from '../../shared/params';
+import { registerWasmGradientKernels } from './wasm-grad-kernels';
 
+export interface BackendDescription {
+  name: string;
+  simd?: boolean;
+  threads?: boolean;
+}
+
+const TFJS_NODE = '@tensorflow/tfjs-node';
+const WASM_PACKAGE = '@tensorflow/tfjs-backend-wasm';
+const WASM_FILE = /^tfjs-backend-wasm.*\.wasm$/;
+
+type Attempt = { ok: true } | { ok: false; reason: string };
+
+// A runtime require that bundlers leave alone: tfjs-node is an optional native package, often absent,
+// and the wasm package is looked up on disk only when the .wasm files are not next to this code.
+const runtimeRequire = createRequire(__filename);
+
+let tfjsNodeAttempt: Attempt | undefined;
+let wasmDirAttempt: { dir: string } | { reason: string } | undefined;
+let wasmFlags: { simd: boolean; threads: boolean } | undefined;
+
+function reasonOf(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  return message.split('\n')[0] ?? message;
+}
+
+/** Loads tfjs-node once; it registers the 'tensorflow' backend on the shared engine as a side effect. */
+function loadTfjsNode(): Attempt {
+  if (tfjsNodeAttempt) return tfjsNodeAttempt;
+  try {
+    runtimeRequire(TFJS_NODE);
+    tfjsNodeAttempt = tf.findBackendFactory('tensorflow') ? { ok: true } : { ok: false, reason: `${TFJS_NODE} loaded but registered no 'tensorflow' backend` };
+  } catch (error) {
+    tfjsNodeAttempt = { ok: false, reason: reasonOf(error) };
+  }
+  return tfjsNodeAttempt;
+}
+
+function hasWasmBinaries(dir: string): boolean {
+  try {
+    return fs.readdirSync(dir).some((name) => WASM_FILE.test(name));
+  } catch {
+    return false;
+  }
+}
+
+/** Where the .wasm files are: next to this code (the esbuild bundle in dist/), else the package's dist. */
+function findWasmDir(): { dir: string } | { reason: string } {
+  if (hasWasmBinaries(__dirname)) return { dir: __dirname };
+  try {
+    const packageDir = path.dirname(runtimeRequire.resolve(WASM_PACKAGE));
+    if (hasWasmBinaries(packageDir)) return { dir: packageDir };
+    return { reason: `no tfjs-backend-wasm*.wasm in ${__dirname} or ${packageDir}` };
+  } catch (error) {
+    return { reason: `no tfjs-backend-wasm*.wasm in ${__dirname}, and ${WASM_PACKAGE} is not resolvable (${reasonOf(error)})` };
+  }
+}
+
+/** setWasmPaths must run before the wasm backend first initialises; later calls would be ignored. */
+function prepareWasm(): { ok: true } | { ok: false; reason: string } {
+  if (!wasmDirAttempt) {
+    wasmDirAttempt = findWasmDir();
+    if ('dir' in wasmDirAttempt) {
+      const prefix = wasmDirAttempt.dir.endsWith(path.sep) ? wasmDirAttempt.dir : wasmDirAttempt.dir + path.sep;
+      setWasmPaths(prefix);
+    }
+  }
+  if ('reason' in wasmDirAttempt) return { ok: false, reason: wasmDirAttempt.reason };
+  // Before the backend is selected, so training and input gradients never hit a missing kernel.
+  registerWasmGradientKernels();
+  return { ok: true };
+}
+
+async function trySetBackend(name: BackendName): Promise<boolean> {
+  if (tf.getBackend() === name) return true;
+  try {
+    const ok = await tf.setBackend(name);
+    if (ok) await tf.ready();
+    return ok && tf.getBackend() === name;
+  } catch {
+    return false;
+  }
+}
+
+async function recordWasmFlags(): Promise<void> {
+  const simd = Boolean(await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT'));
+  const threads = Boolean(await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT'));
+  wasmFlags = { simd, threads };
+}
+
+async function useTensorflow(): Promise<Attempt> {
+  const loaded = loadTfjsNode();
+  if (!loaded.ok) return loaded;
+  return (await trySetBackend('tensorflow')) ? { ok: true } : { ok: false, reason: `${TFJS_NODE} loaded but its backend failed to initialise` };
+}
+
+async function useWasm(): Promise<Attempt> {
+  const prepared = prepareWasm();
+  if (!prepared.ok) return prepared;
+  if (!(await trySetBackend('wasm'))) return { ok: false, reason: 'the WebAssembly module failed to initialise' };
+  await recordWasmFlags();
+  return { ok: true };
+}
+
+function unavailable(name: BackendName, reason: string): VebiError {
+  const advice: Record<BackendName, string> = {
+    tensorflow:
+      `Install it with \`npm install ${TFJS_NODE}@4.22.0\` (its install step downloads libtensorflow, so it needs ` +
+      'access to storage.googleapis.com), or choose the backend "auto", "wasm" or "cpu".',
+    wasm: `Make sure the tfjs-backend-wasm*.wasm files ship next to the bundle or in ${WASM_PACKAGE}/dist, or choose the backend "cpu".`,
+    cpu: 'The cpu backend is part of @tensorflow/tfjs; reinstall the dependencies.',
+  };
+  return new VebiError('BACKEND_UNAVAILABLE', `The "${name}" TensorFlow.js backend is unavailable: ${reason}. ${advice[name]}`);
+}
+
+/** Puts tfjs on the chosen backend and returns its name. Calling it again is cheap and harmless. */
 export async function selectBackend(choice: BackendChoice): Promise<BackendName> {
-  const name: BackendName = choice === 'cpu' ? 'cpu' : 'wasm';
-  await tf.setBackend(name);
-  await tf.ready();
-  return name;
+  if (choice === 'auto') {
+    if ((await useTensorflow()).ok) return 'tensorflow';
+    if ((await useWasm()).ok) return 'wasm';
+    if (await trySetBackend('cpu')) return 'cpu';
+    throw new VebiError('BACKEND_UNAVAILABLE', 'No TensorFlow.js backend could start (tried tensorflow, wasm, cpu). Reinstall the dependencies.');
+  }
+  if (choice === 'tensorflow' || choice === 'wasm') {
+    const attempt = choice === 'tensorflow' ? await useTensorflow() : await useWasm();
+    if (!attempt.ok) throw unavailable(choice, attempt.reason);
+    return choice;
+  }
+  if (!(await trySetBackend('cpu'))) throw unavailable('cpu', 'tf.setBackend("cpu") failed');
+  return 'cpu';
+}
+
+/** The active backend, for reports: wasm adds whether SIMD and threads are in use. */
+export function describeBackend(): BackendDescription {
+  const name = tf.getBackend();
+  if (name === 'wasm' && wasmFlags) return { name, simd: wasmFlags.simd, threads: wasmFlags.threads };
+  return { name };
 }

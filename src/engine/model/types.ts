@@ -15,6 +15,15 @@ export interface ProjectionOptions {
   stridedFix: boolean;
 }
 
+/** Which projection options a model honours; a model without `backwardRules` honours them all. */
+export interface BackwardRules {
+  guided: boolean;
+  deconvnet: boolean;
+  stridedFix: boolean;
+  /** What happens instead, for the user (e.g. graph models: plain gradient only). */
+  note?: string;
+}
+
 export interface VebiModel {
   readonly path: string;
   readonly format: ModelFormat;
@@ -27,6 +36,8 @@ export interface VebiModel {
   readonly featureLayers: string[];
   /** Total number of features m (sum of the feature layers' channels). */
   readonly featureCount: number;
+  /** Set when some ProjectionOptions cannot be honoured (they then fall back to the plain gradient). */
+  readonly backwardRules?: BackwardRules;
 
   /**
    * Runs the model on a batch [B, H, W, C] (already preprocessed) and returns the requested
@@ -44,7 +55,12 @@ export interface VebiModel {
    */
   project(x: tf.Tensor4D, layer: string, seed: tf.Tensor, options: ProjectionOptions): tf.Tensor4D;
 
-  /** Receptive field of one unit of a layer, exact through the stack. Undefined for layers without spatial maps. */
+  /**
+   * Receptive field of one unit of a layer, exact through the stack (bounding box of the input
+   * pixels a unit depends on). Units of vector layers (Dense, global pooling, Flatten) see the
+   * whole image: size [H, W] with jump [0, 0]. Undefined where the geometry cannot be expressed
+   * (after UpSampling2D / Conv2DTranspose / unknown layers).
+   */
   receptiveField(layer: string): ReceptiveField | undefined;
 
   dispose(): void;

@@ -1,0 +1,32 @@
+import * as tf from '@tensorflow/tfjs';
+import { useBackend } from '../test/helpers/backend';
+import { seedWeights, randomImages } from '../test/helpers/tiny-models';
+import { LayerGraphModel } from '../src/engine/model/layer-graph';
+import { saveLayersModel } from '../src/engine/model/safe-io-handler';
+import { loadModel } from '../src/engine/model/load-model';
+async function main() {
+  await useBackend('wasm');
+  const base = tf.sequential({ name: 'base' });
+  base.add(tf.layers.conv2d({ name: 'conv', inputShape: [8, 8, 1], filters: 3, kernelSize: 3, activation: 'relu' }));
+  base.add(tf.layers.maxPooling2d({ name: 'pool', poolSize: 2 }));
+  const inp = tf.input({ name: 'img', shape: [8, 8, 1] });
+  const feat = base.apply(inp) as tf.SymbolicTensor;
+  const flat = tf.layers.flatten({ name: 'flat' }).apply(feat) as tf.SymbolicTensor;
+  const out = tf.layers.dense({ name: 'head', units: 2, activation: 'softmax' }).apply(flat) as tf.SymbolicTensor;
+  const m = tf.model({ inputs: inp, outputs: out });
+  seedWeights(m, 3);
+  const g = new LayerGraphModel(m, 'mem');
+  console.log(g.layers.map(l => `${l.name}:${l.className}:${l.isFeature}:${l.skipReason ?? ''}`));
+  const x = randomImages(2, [8, 8, 1]);
+  const r = g.forward(x, g.featureLayers);
+  const ref = m.predict(x) as tf.Tensor;
+  console.log(tf.max(tf.abs(tf.sub(ref, r.probs))).dataSync());
+  const p = g.project(x, 'base/pool', r.outputs[1], { rule: 'guided', stridedFix: true });
+  console.log(p.shape);
+  const file = await saveLayersModel(m, '/tmp/vebi-nested');
+  const l = await loadModel(file);
+  console.log(l.featureLayers);
+  const r2 = l.forward(x, l.featureLayers);
+  console.log(tf.max(tf.abs(tf.sub(r2.probs, r.probs))).dataSync());
+}
+main();

@@ -1,0 +1,26 @@
+/** Exit codes of the `vebi` command (documented in the README). */
+import type { VebiErrorCode } from '../shared/errors';
+
+export const EXIT = {
+  ok: 0,
+  internal: 1,
+  usage: 2,
+  input: 3,
+  backend: 4,
+  cancelled: 130,
+} as const;
+
+export function exitCodeFor(code: VebiErrorCode): number {
+  switch (code) {
+    case 'BAD_ARGUMENT':
+      return EXIT.usage;
+    case 'BACKEND_UNAVAILABLE':
+      return EXIT.backend;
+    case 'CANCELLED':
+      return EXIT.cancelled;
+    case 'INTERNAL':
+      return EXIT.internal;
+    default:
+      return EXIT.input;
+  }
+}

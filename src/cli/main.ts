@@ -1,0 +1,148 @@
+/** The `vebi` command: argv -> engine, progress to stderr, results to stdout, documented exit codes. */
+import { parseArgs } from 'node:util';
+import type { ParseArgsConfig } from 'node:util';
+import { VebiError, toPlainError } from '../shared/errors';
+import type { BackendChoice, LabelSource } from '../shared/params';
+import { defaultCacheDir, explain, interpret, parsePreprocessing, TOOL } from '../engine';
+import type { RunHooks } from '../engine';
+import { EXIT, exitCodeFor } from './exit-codes';
+import { progressPrinter } from './progress-printer';
+import { summarizeExplanation, summarizeInterpretation } from './summaries';
+import { USAGE } from './usage';
+
+const COMMON = {
+  model: { type: 'string' },
+  out: { type: 'string' },
+  backend: { type: 'string' },
+  'cache-dir': { type: 'string' },
+  'no-cache': { type: 'boolean' },
+  json: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+export async function main(argv: string[], signal: AbortSignal): Promise<number> {
+  const [command, ...rest] = argv;
+  if (!command || command === 'help' || command === '--help' || command === '-h') {
+    process.stdout.write(USAGE);
+    return command ? EXIT.ok : EXIT.usage;
+  }
+  if (command === '--version' || command === 'version') {
+    process.stdout.write(`${TOOL.name} ${TOOL.version}\n`);
+    return EXIT.ok;
+  }
+  const progress = progressPrinter();
+  try {
+    if (command === 'interpret') return await runInterpret(rest, signal, progress.onProgress);
+    if (command === 'explain') return await runExplain(rest, signal, progress.onProgress);
+    throw new VebiError('BAD_ARGUMENT', `Unknown command "${command}". Commands: interpret, explain, help.`);
+  } catch (error) {
+    progress.done();
+    const plain = toPlainError(error);
+    process.stderr.write(`vebi: ${plain.message}${plain.path && !plain.message.includes(plain.path) ? ` (${plain.path})` : ''}\n`);
+    if (plain.code === 'BAD_ARGUMENT') process.stderr.write('Run "vebi help" for usage.\n');
+    if (plain.code === 'INTERNAL' && error instanceof Error && process.env.VEBI_DEBUG) process.stderr.write(`${error.stack}\n`);
+    return exitCodeFor(plain.code);
+  } finally {
+    progress.done();
+  }
+}
+
+function parse<O extends NonNullable<ParseArgsConfig['options']>>(args: string[], options: O) {
+  try {
+    return parseArgs({ args, options, strict: true as const, allowPositionals: false as const }).values;
+  } catch (error) {
+    throw new VebiError('BAD_ARGUMENT', (error as Error).message);
+  }
+}
+
+function required(value: unknown, flag: string): string {
+  if (typeof value !== 'string' || value === '') throw new VebiError('BAD_ARGUMENT', `Missing --${flag}.`);
+  return value;
+}
+
+function number(value: unknown, flag: string): number | undefined {
+  if (value === undefined) return undefined;
+  const parsed = Number(value);
+  if (typeof value !== 'string' || value.trim() === '' || !Number.isFinite(parsed)) throw new VebiError('BAD_ARGUMENT', `--${flag} needs a number (got "${String(value)}").`);
+  return parsed;
+}
+
+function oneOf<T extends string>(value: unknown, flag: string, allowed: readonly T[]): T | undefined {
+  if (value === undefined) return undefined;
+  if (!allowed.includes(value as T)) throw new VebiError('BAD_ARGUMENT', `--${flag} must be one of ${allowed.join(', ')} (got "${String(value)}").`);
+  return value as T;
+}
+
+function cacheDirOf(values: Record<string, unknown>): string | null {
+  if (values['no-cache']) return null;
+  return typeof values['cache-dir'] === 'string' ? values['cache-dir'] : defaultCacheDir();
+}
+
+const BACKENDS: readonly BackendChoice[] = ['auto', 'tensorflow', 'wasm', 'cpu'];
+
+async function runInterpret(args: string[], signal: AbortSignal, onProgress: RunHooks['onProgress']): Promise<number> {
+  const values = parse(args, {
+    ...COMMON,
+    data: { type: 'string' },
+    mu: { type: 'string' },
+    'top-k': { type: 'string' },
+    labels: { type: 'string' },
+    'batch-size': { type: 'string' },
+    preprocessing: { type: 'string' },
+    'on-bad-file': { type: 'string' },
+    'no-l2': { type: 'boolean' },
+  });
+  if (values.help) {
+    process.stdout.write(USAGE);
+    return EXIT.ok;
+  }
+  const result = await interpret(
+    {
+      modelPath: required(values.model, 'model'),
+      dataDir: required(values.data, 'data'),
+      outDir: required(values.out, 'out'),
+      params: {
+        mu: number(values.mu, 'mu'),
+        topK: number(values['top-k'], 'top-k'),
+        batchSize: number(values['batch-size'], 'batch-size'),
+        labels: oneOf<LabelSource>(values.labels, 'labels', ['gt', 'predicted']),
+        preprocessing: typeof values.preprocessing === 'string' ? parsePreprocessing(values.preprocessing) : undefined,
+        l2Normalize: values['no-l2'] ? false : undefined,
+      },
+      backend: oneOf(values.backend, 'backend', BACKENDS),
+      onBadFile: oneOf(values['on-bad-file'], 'on-bad-file', ['skip', 'fail'] as const),
+      cacheDir: cacheDirOf(values),
+    },
+    { signal, onProgress },
+  );
+  process.stdout.write(values.json ? `${JSON.stringify({ outDir: result.outDir, cached: result.cached })}\n` : summarizeInterpretation(result.report, result.outDir, result.cached));
+  return EXIT.ok;
+}
+
+async function runExplain(args: string[], signal: AbortSignal, onProgress: RunHooks['onProgress']): Promise<number> {
+  const values = parse(args, {
+    ...COMMON,
+    image: { type: 'string' },
+    report: { type: 'string' },
+    features: { type: 'string' },
+    'no-strided-fix': { type: 'boolean' },
+  });
+  if (values.help) {
+    process.stdout.write(USAGE);
+    return EXIT.ok;
+  }
+  const result = await explain(
+    {
+      modelPath: required(values.model, 'model'),
+      imagePath: required(values.image, 'image'),
+      reportDir: typeof values.report === 'string' ? values.report : undefined,
+      outDir: required(values.out, 'out'),
+      params: { topFeatures: number(values.features, 'features'), stridedFix: values['no-strided-fix'] ? false : undefined },
+      backend: oneOf(values.backend, 'backend', BACKENDS),
+      cacheDir: cacheDirOf(values),
+    },
+    { signal, onProgress },
+  );
+  process.stdout.write(values.json ? `${JSON.stringify({ outDir: result.outDir })}\n` : summarizeExplanation(result.report, result.outDir));
+  return EXIT.ok;
+}

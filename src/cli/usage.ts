@@ -1,0 +1,30 @@
+export const USAGE = `vebi: what an image classifier has learned and why it made a prediction
+(Visual Explanation by Interpretation, Oramas et al., ICLR 2019)
+
+Usage:
+  vebi interpret --model M --data DIR --out DIR [options]
+      Finds each class's relevant internal features on a labelled folder (one sub-folder per
+      class) and writes a report folder: report.json, PNGs, index.html.
+        --mu N               L1 budget per class (default 10)
+        --top-k N            images per feature visualisation (default 16)
+        --labels gt|predicted  fit to folder labels or to the model's predictions (default gt)
+        --batch-size N       images per forward pass (default 64)
+        --preprocessing P    unit | raw | symmetric | meanstd:m1,m2,m3:s1,s2,s3
+                             (default: vebi.json next to the model, else unit = x/255)
+        --on-bad-file skip|fail  unreadable images are skipped and listed (default) or fatal
+        --no-l2              do not L2-normalise feature vectors
+
+  vebi explain --model M --image IMG --out DIR [--report DIR] [options]
+      Explains one prediction by its top relevant features, each heatmap beside what the
+      feature has learned. Without --report, uses the latest cached interpretation of M.
+        --features N         features per explanation (default 3)
+        --no-strided-fix     plain guided backprop through strided convolutions
+
+Common options:
+  --backend auto|tensorflow|wasm|cpu   (default auto: tfjs-node, else wasm, else cpu)
+  --cache-dir DIR | --no-cache         result cache (default ~/.cache/vebi)
+  --json                               print the output folder as JSON
+
+Exit codes: 0 ok, 1 internal error, 2 bad arguments, 3 bad input (model, data, image,
+report), 4 backend unavailable, 130 cancelled (nothing is written).
+`;

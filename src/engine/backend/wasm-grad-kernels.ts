@@ -1,0 +1,442 @@
+/**
+ * Gradient kernels for @tensorflow/tfjs-backend-wasm 4.22, so that training and input gradients of
+ * conv nets run on wasm at XNNPACK speed. Three kernels are missing there (Conv2DBackpropFilter,
+ * DepthwiseConv2dNativeBackpropInput, DepthwiseConv2dNativeBackpropFilter); two exist but are replaced:
+ * Conv2DBackpropInput is a scalar loop 4-12x slower than the convolution below, and MaxPoolGrad drops
+ * the gradient of any window whose maximum is <= 0.
+ *
+ * Every convolution gradient is itself a convolution:
+ * - input gradient of conv2d: correlate the stride-dilated output gradient with the filter flipped in
+ *   space and transposed in channels;
+ * - filter gradient of conv2d: convolve the input with the output gradient, batch and channel axes
+ *   swapped, dilation = forward stride, stride = forward dilation;
+ * - input gradient of a depthwise conv: depthwise-correlate the stride-dilated output gradient with the
+ *   flipped filter, then sum each input channel's multiplier group;
+ * - filter gradient of a depthwise conv: a depthwise conv whose channels are (batch, channel) pairs,
+ *   summed over the batch afterwards.
+ * The kernels run tfjs ops inside the kernel: the engine does not record them on the gradient tape
+ * (its kernel depth is > 0), and tf.tidy frees the intermediates.
+ */
+import * as tf from '@tensorflow/tfjs';
+
+type Pair = [number, number];
+type Explicit = [[number, number], [number, number], [number, number], [number, number]];
+type PadAttr = 'valid' | 'same' | number | Explicit;
+type RoundingMode = 'floor' | 'round' | 'ceil' | undefined;
+type Shape4 = [number, number, number, number];
+
+interface KernelArgs {
+  inputs: tf.NamedTensorInfoMap;
+  attrs?: tf.NamedAttrMap;
+}
+
+/** One spatial axis of a forward convolution: what a gradient needs to know about it. */
+interface AxisInfo {
+  inSize: number;
+  outSize: number;
+  filterSize: number;
+  stride: number;
+  dilation: number;
+  padBefore: number;
+}
+
+function pair(value: number | number[] | undefined, fallback: number): Pair {
+  if (value === undefined || value === null) return [fallback, fallback];
+  if (typeof value === 'number') return [value, value];
+  return [value[0] ?? fallback, value[1] ?? value[0] ?? fallback];
+}
+
+function asShape4(shape: readonly number[], what: string): Shape4 {
+  if (shape.length !== 4) throw new Error(`${what} must have rank 4, got shape [${shape.join(', ')}].`);
+  return [shape[0], shape[1], shape[2], shape[3]];
+}
+
+/** Kernel inputs are Tensors when called through the engine; wrap a bare TensorInfo otherwise. */
+function asTensor(info: tf.TensorInfo | undefined, name: string): tf.Tensor {
+  if (info === undefined) throw new Error(`Missing kernel input '${name}'.`);
+  if (info instanceof tf.Tensor) return info;
+  return tf.engine().makeTensorFromTensorInfo(info);
+}
+
+function axes(info: tf.backend_util.Conv2DInfo): [AxisInfo, AxisInfo] {
+  return [
+    {
+      inSize: info.inHeight,
+      outSize: info.outHeight,
+      filterSize: info.filterHeight,
+      stride: info.strideHeight,
+      dilation: info.dilationHeight,
+      padBefore: info.padInfo.top,
+    },
+    {
+      inSize: info.inWidth,
+      outSize: info.outWidth,
+      filterSize: info.filterWidth,
+      stride: info.strideWidth,
+      dilation: info.dilationWidth,
+      padBefore: info.padInfo.left,
+    },
+  ];
+}
+
+/**
+ * Pads (positive) or crops (negative) axes 1 and 2 of an NHWC tensor. Returns the tensor and the
+ * remaining non-negative padding, which the convolution applies itself (no copy).
+ */
+function cropNegative(t: tf.Tensor4D, top: number, bottom: number, left: number, right: number): [tf.Tensor4D, Explicit] {
+  const cropTop = Math.max(0, -top);
+  const cropBottom = Math.max(0, -bottom);
+  const cropLeft = Math.max(0, -left);
+  const cropRight = Math.max(0, -right);
+  let out = t;
+  if (cropTop + cropBottom + cropLeft + cropRight > 0) {
+    const [n, h, w, c] = t.shape;
+    out = tf.slice(t, [0, cropTop, cropLeft, 0], [n, h - cropTop - cropBottom, w - cropLeft - cropRight, c]);
+  }
+  const pad: Explicit = [
+    [0, 0],
+    [Math.max(0, top), Math.max(0, bottom)],
+    [Math.max(0, left), Math.max(0, right)],
+    [0, 0],
+  ];
+  return [out, pad];
+}
+
+/** Inserts stride-1 zeros after every row and column: [n, h, w, c] -> [n, h*sh, w*sw, c]. */
+function dilateSpatial(t: tf.Tensor4D, strideH: number, strideW: number): tf.Tensor4D {
+  if (strideH === 1 && strideW === 1) return t;
+  const [n, h, w, c] = t.shape;
+  const expanded = tf.reshape(t, [n, h, 1, w, 1, c]);
+  const padded = tf.pad(expanded, [[0, 0], [0, 0], [0, strideH - 1], [0, 0], [0, strideW - 1], [0, 0]]);
+  return tf.reshape(padded, [n, h * strideH, w * strideW, c]);
+}
+
+type ConvKernel = 'Conv2D' | 'DepthwiseConv2dNative';
+
+/** Runs a registered kernel directly: the op wrappers refuse stride > 1 together with dilation > 1. */
+function runConvKernel(name: ConvKernel, x: tf.Tensor4D, filter: tf.Tensor4D, strides: Pair, dilations: Pair, pad: Explicit): tf.Tensor4D {
+  const attrs: tf.NamedAttrMap = { strides, dilations, pad, dataFormat: 'NHWC' };
+  const out = tf.engine().runKernel(name, { x, filter }, attrs);
+  if (Array.isArray(out)) throw new Error(`${name} returned several tensors.`);
+  return out as tf.Tensor4D;
+}
+
+/** A 1x1, stride-1, unpadded convolution is a matrix product over the flattened pixels. */
+function isPointwise(info: tf.backend_util.Conv2DInfo): boolean {
+  const { padInfo } = info;
+  return (
+    info.filterHeight === 1 &&
+    info.filterWidth === 1 &&
+    info.strideHeight === 1 &&
+    info.strideWidth === 1 &&
+    padInfo.top === 0 &&
+    padInfo.bottom === 0 &&
+    padInfo.left === 0 &&
+    padInfo.right === 0
+  );
+}
+
+function conv2DBackpropFilter({ inputs, attrs = {} }: KernelArgs): tf.Tensor {
+  return tf.tidy(() => {
+    const nchw = attrs.dataFormat === 'NCHW';
+    let x = asTensor(inputs.x, 'x') as tf.Tensor4D;
+    let dy = asTensor(inputs.dy, 'dy') as tf.Tensor4D;
+    if (nchw) {
+      x = tf.transpose(x, [0, 2, 3, 1]);
+      dy = tf.transpose(dy, [0, 2, 3, 1]);
+    }
+    const filterShape = asShape4(attrs.filterShape as number[], 'filterShape');
+    // tfjs's Conv2DBackpropFilter has no dilations attr (its gradient asserts dilation 1); accept one anyway.
+    const info = tf.backend_util.computeConv2DInfo(
+      asShape4(x.shape, 'x'),
+      filterShape,
+      pair(attrs.strides as number | number[], 1),
+      pair(attrs.dilations as number | number[] | undefined, 1),
+      attrs.pad as PadAttr,
+      attrs.dimRoundingMode as RoundingMode,
+    );
+    if (isPointwise(info)) {
+      const pixels = info.batchSize * info.inHeight * info.inWidth;
+      const grad = tf.matMul(tf.reshape(x, [pixels, info.inChannels]), tf.reshape(dy, [pixels, info.outChannels]), true, false);
+      return tf.reshape(grad, filterShape);
+    }
+    const [rows, cols] = axes(info);
+    // The input reaches exactly as far as the last output row needs; crop rows the forward pass never read.
+    const bottom = (rows.filterSize - 1) * rows.dilation + (rows.outSize - 1) * rows.stride + 1 - rows.inSize - rows.padBefore;
+    const right = (cols.filterSize - 1) * cols.dilation + (cols.outSize - 1) * cols.stride + 1 - cols.inSize - cols.padBefore;
+    // Batch and channel swap: the channels become the batch, the batch becomes the reduced axis.
+    const xT = tf.transpose(x, [3, 1, 2, 0]);
+    const dyT = tf.transpose(dy, [1, 2, 0, 3]);
+    const [xIn, pad] = cropNegative(xT, rows.padBefore, bottom, cols.padBefore, right);
+    const grad = runConvKernel('Conv2D', xIn, dyT, [rows.dilation, cols.dilation], [rows.stride, cols.stride], pad);
+    return tf.transpose(grad, [1, 2, 0, 3]);
+  });
+}
+
+/**
+ * How a caller's correlation is set up: `prepare` turns the spatially flipped (sub-)filter into the
+ * filter the kernel expects; `finish` reduces the kernel's output channels to the input's channels.
+ */
+interface TransposedConvSpec {
+  kernel: ConvKernel;
+  prepare: (flipped: tf.Tensor4D) => tf.Tensor4D;
+  finish: (out: tf.Tensor4D) => tf.Tensor4D;
+}
+
+/**
+ * The input gradient of a (depthwise) convolution: the full correlation of the output gradient,
+ * spread out by the stride, with the spatially flipped filter, cut to the input's extent.
+ * Returns [batch, inHeight, inWidth, channels].
+ */
+function transposedConv(dy: tf.Tensor4D, filter: tf.Tensor4D, rows: AxisInfo, cols: AxisInfo, spec: TransposedConvSpec): tf.Tensor4D {
+  if ((rows.stride > 1 || cols.stride > 1) && rows.dilation === 1 && cols.dilation === 1) {
+    return polyphaseTransposedConv(dy, filter, rows, cols, spec);
+  }
+  const dilated = dilateSpatial(dy, rows.stride, cols.stride);
+  const top = (rows.filterSize - 1) * rows.dilation - rows.padBefore;
+  const left = (cols.filterSize - 1) * cols.dilation - cols.padBefore;
+  const bottom = rows.inSize + (rows.filterSize - 1) * rows.dilation - top - dilated.shape[1];
+  const right = cols.inSize + (cols.filterSize - 1) * cols.dilation - left - dilated.shape[2];
+  const [dyIn, pad] = cropNegative(dilated, top, bottom, left, right);
+  return spec.finish(runConvKernel(spec.kernel, dyIn, spec.prepare(tf.reverse(filter, [0, 1])), [1, 1], [rows.dilation, cols.dilation], pad));
+}
+
+/**
+ * Strided case without multiplying by zeros: row t = u*stride + phase of the padded input only meets
+ * filter taps phase, phase + stride, ...; so each (row phase, column phase) is a stride-1 correlation
+ * of dy with that sub-filter, and the phases interleave into the result (stride^2 less work than
+ * spreading dy out with zeros).
+ */
+function polyphaseTransposedConv(dy: tf.Tensor4D, filter: tf.Tensor4D, rows: AxisInfo, cols: AxisInfo, spec: TransposedConvSpec): tf.Tensor4D {
+  const [batch] = dy.shape;
+  const [fh, fw, a, b] = filter.shape;
+  const blocksH = Math.ceil((rows.inSize + rows.padBefore) / rows.stride);
+  const blocksW = Math.ceil((cols.inSize + cols.padBefore) / cols.stride);
+  const phases: Array<Array<tf.Tensor4D | undefined>> = [];
+  for (let ph = 0; ph < rows.stride; ph++) {
+    const row: Array<tf.Tensor4D | undefined> = [];
+    for (let pw = 0; pw < cols.stride; pw++) {
+      const tapsH = Math.ceil((fh - ph) / rows.stride);
+      const tapsW = Math.ceil((fw - pw) / cols.stride);
+      // A phase past the filter's end (a 1x1 filter with stride 2) meets no tap: zeros, filled below.
+      if (tapsH <= 0 || tapsW <= 0) {
+        row.push(undefined);
+        continue;
+      }
+      const sub = tf.stridedSlice(filter, [ph, pw, 0, 0], [fh, fw, a, b], [rows.stride, cols.stride, 1, 1]) as tf.Tensor4D;
+      const [dyIn, pad] = cropNegative(dy, tapsH - 1, blocksH - rows.outSize, tapsW - 1, blocksW - cols.outSize);
+      row.push(spec.finish(runConvKernel(spec.kernel, dyIn, spec.prepare(tf.reverse(sub, [0, 1])), [1, 1], [1, 1], pad)));
+    }
+    phases.push(row);
+  }
+  const channels = phases[0][0]?.shape[3];
+  if (channels === undefined) throw new Error('Internal error: the first stride phase has no filter tap.');
+  // Interleave with stacks on inner axes: wasm's 6-D transposes are far slower than its concats.
+  const rowPhases = phases.map((row) => {
+    const filled = row.map((t) => t ?? tf.zeros<tf.Rank.R4>([batch, blocksH, blocksW, channels]));
+    return filled.length === 1 ? filled[0] : tf.reshape(tf.stack(filled, 3), [batch, blocksH, blocksW * cols.stride, channels]);
+  });
+  const interleaved = rowPhases.length === 1 ? rowPhases[0] : tf.reshape(tf.stack(rowPhases, 2), [batch, blocksH * rows.stride, blocksW * cols.stride, channels]);
+  if (rows.padBefore === 0 && cols.padBefore === 0 && blocksH * rows.stride === rows.inSize && blocksW * cols.stride === cols.inSize) return interleaved;
+  return tf.slice(interleaved, [0, rows.padBefore, cols.padBefore, 0], [batch, rows.inSize, cols.inSize, channels]) as tf.Tensor4D;
+}
+
+function depthwiseConv2dNativeBackpropInput({ inputs, attrs = {} }: KernelArgs): tf.Tensor {
+  return tf.tidy(() => {
+    const dy = asTensor(inputs.dy, 'dy') as tf.Tensor4D;
+    const filter = asTensor(inputs.filter, 'filter') as tf.Tensor4D;
+    const inShape = asShape4(attrs.inputShape as number[], 'inputShape');
+    const info = tf.backend_util.computeConv2DInfo(
+      inShape,
+      asShape4(filter.shape, 'filter'),
+      pair(attrs.strides as number | number[], 1),
+      pair(attrs.dilations as number | number[] | undefined, 1),
+      attrs.pad as PadAttr,
+      attrs.dimRoundingMode as RoundingMode,
+      true,
+    );
+    const [rows, cols] = axes(info);
+    const channels = inShape[3];
+    const multiplier = filter.shape[3];
+    return transposedConv(dy, filter, rows, cols, {
+      kernel: 'DepthwiseConv2dNative',
+      prepare: (flipped) => tf.reshape(flipped, [flipped.shape[0], flipped.shape[1], channels * multiplier, 1]),
+      // Output channel c*multiplier + m came from input channel c: sum each group.
+      finish: (out) => (multiplier === 1 ? out : tf.sum(tf.reshape(out, [out.shape[0], out.shape[1], out.shape[2], channels, multiplier]), 4)),
+    });
+  });
+}
+
+function depthwiseConv2dNativeBackpropFilter({ inputs, attrs = {} }: KernelArgs): tf.Tensor {
+  return tf.tidy(() => {
+    const x = asTensor(inputs.x, 'x') as tf.Tensor4D;
+    const dy = asTensor(inputs.dy, 'dy') as tf.Tensor4D;
+    const filterShape = asShape4(attrs.filterShape as number[], 'filterShape');
+    const info = tf.backend_util.computeConv2DInfo(
+      asShape4(x.shape, 'x'),
+      filterShape,
+      pair(attrs.strides as number | number[], 1),
+      pair(attrs.dilations as number | number[] | undefined, 1),
+      attrs.pad as PadAttr,
+      attrs.dimRoundingMode as RoundingMode,
+      true,
+    );
+    const [rows, cols] = axes(info);
+    const [batch, height, width, channels] = x.shape;
+    const multiplier = filterShape[3];
+    const bottom = (rows.filterSize - 1) * rows.dilation + (rows.outSize - 1) * rows.stride + 1 - rows.inSize - rows.padBefore;
+    const right = (cols.filterSize - 1) * cols.dilation + (cols.outSize - 1) * cols.stride + 1 - cols.inSize - cols.padBefore;
+    // One image whose channels are (batch, channel) pairs; the output gradient is its filter.
+    const xT = tf.reshape(tf.transpose(x, [1, 2, 0, 3]), [1, height, width, batch * channels]) as tf.Tensor4D;
+    const dy5 = tf.reshape(dy, [batch, rows.outSize, cols.outSize, channels, multiplier]);
+    const dyT = tf.reshape(tf.transpose(dy5, [1, 2, 0, 3, 4]), [rows.outSize, cols.outSize, batch * channels, multiplier]) as tf.Tensor4D;
+    const [xIn, pad] = cropNegative(xT, rows.padBefore, bottom, cols.padBefore, right);
+    const perImage = runConvKernel('DepthwiseConv2dNative', xIn, dyT, [rows.dilation, cols.dilation], [rows.stride, cols.stride], pad);
+    return tf.sum(tf.reshape(perImage, [rows.filterSize, cols.filterSize, batch, channels, multiplier]), 2);
+  });
+}
+
+/**
+ * Replaces wasm's own Conv2DBackpropInput (a scalar C++ loop, about 10x slower than its forward conv):
+ * the input gradient is the full correlation of the stride-dilated output gradient with the filter
+ * flipped in space and transposed in channels, run on XNNPACK.
+ */
+function conv2DBackpropInput({ inputs, attrs = {} }: KernelArgs): tf.Tensor {
+  return tf.tidy(() => {
+    const nchw = attrs.dataFormat === 'NCHW';
+    let dy = asTensor(inputs.dy, 'dy') as tf.Tensor4D;
+    const filter = asTensor(inputs.filter, 'filter') as tf.Tensor4D;
+    let inShape = asShape4(attrs.inputShape as number[], 'inputShape');
+    if (nchw) {
+      dy = tf.transpose(dy, [0, 2, 3, 1]);
+      inShape = [inShape[0], inShape[2], inShape[3], inShape[1]];
+    }
+    const info = tf.backend_util.computeConv2DInfo(
+      inShape,
+      asShape4(filter.shape, 'filter'),
+      pair(attrs.strides as number | number[], 1),
+      pair(attrs.dilations as number | number[] | undefined, 1),
+      attrs.pad as PadAttr,
+      attrs.dimRoundingMode as RoundingMode,
+    );
+    if (isPointwise(info)) {
+      const pixels = info.batchSize * info.inHeight * info.inWidth;
+      const flat = tf.matMul(tf.reshape(dy, [pixels, info.outChannels]), tf.reshape(filter, [info.inChannels, info.outChannels]), false, true);
+      const dx = tf.reshape(flat, inShape);
+      return nchw ? tf.transpose(dx, [0, 3, 1, 2]) : dx;
+    }
+    const [rows, cols] = axes(info);
+    const dx = transposedConv(dy, filter, rows, cols, {
+      kernel: 'Conv2D',
+      prepare: (flipped) => tf.transpose(flipped, [0, 1, 3, 2]),
+      finish: (out) => out,
+    });
+    return nchw ? tf.transpose(dx, [0, 3, 1, 2]) : dx;
+  });
+}
+
+/** 1 at the first maximum along the last axis, 0 elsewhere, as float32. */
+function firstMaxMask(windows: tf.Tensor, size: number): tf.Tensor {
+  // argMax keeps the first maximum: the cpu kernel's rule for ties (zeros after a ReLU tie often).
+  // int32 then cast: wasm's OneHot writes int32 bits whatever dtype it is asked for.
+  return tf.cast(tf.oneHot(tf.argMax(windows, -1), size, 1, 0, 'int32'), 'float32');
+}
+
+/** [fh, fw, channels, fh*fw] filter whose tap (p, q) copies channel c to output c*fh*fw + p*fw + q. */
+function windowFilter(fh: number, fw: number, channels: number): tf.Tensor4D {
+  const taps = tf.reshape(tf.eye(fh * fw), [fh, fw, 1, fh * fw]);
+  return tf.tile(taps, [1, 1, channels, 1]) as tf.Tensor4D;
+}
+
+/**
+ * Replaces wasm's MaxPoolGrad, which is wrong in tfjs-backend-wasm 4.22 (its running maximum starts at
+ * FLT_MIN, the smallest positive float): a window whose maximum is <= 0 (all negative, all zero after
+ * a ReLU, or touching 'same' padding) sends its gradient to the wrong place, and ties go to the last
+ * maximum. Here each output gradient goes to the first maximum of its window, as on cpu.
+ */
+function maxPoolGrad({ inputs, attrs = {} }: KernelArgs): tf.Tensor {
+  return tf.tidy(() => {
+    const x = asTensor(inputs.input, 'input') as tf.Tensor4D;
+    const dy = asTensor(inputs.dy, 'dy') as tf.Tensor4D;
+    const [batch, height, width, channels] = x.shape;
+    const info = tf.backend_util.computePool2DInfo(
+      [batch, height, width, channels],
+      pair(attrs.filterSize as number | number[], 1),
+      pair(attrs.strides as number | number[], 1),
+      1,
+      attrs.pad as PadAttr,
+      attrs.dimRoundingMode as RoundingMode,
+    );
+    const { outHeight: oh, outWidth: ow, strideHeight: sh, strideWidth: sw, filterHeight: fh, filterWidth: fw } = info;
+    const size = fh * fw;
+    const top = info.padInfo.top;
+    const left = info.padInfo.left;
+    if (fh === sh && fw === sw && top === 0 && left === 0 && oh * sh <= height && ow * sw <= width) {
+      // Non-overlapping windows (the usual 2x2 / 2): a reshape lays each window along the last axis.
+      const used = oh * sh === height && ow * sw === width ? x : tf.slice(x, [0, 0, 0, 0], [batch, oh * sh, ow * sw, channels]);
+      const windows = tf.reshape(tf.transpose(tf.reshape(used, [batch, oh, sh, ow, sw, channels]), [0, 1, 3, 5, 2, 4]), [batch, oh, ow, channels, size]);
+      const routed = tf.mul(firstMaxMask(windows, size), tf.expandDims(dy, -1));
+      const dx = tf.reshape(tf.transpose(tf.reshape(routed, [batch, oh, ow, channels, sh, sw]), [0, 1, 4, 2, 5, 3]), [batch, oh * sh, ow * sw, channels]);
+      return oh * sh === height && ow * sw === width ? dx : tf.pad(dx, [[0, 0], [0, height - oh * sh], [0, width - ow * sw], [0, 0]]);
+    }
+    // Overlapping or padded windows: a depthwise conv with one-hot taps gathers every window along the
+    // channels (exact: one tap is 1, the others add 0), and the matching transposed conv scatters back.
+    // Padding is -FLT_MAX rather than -Infinity so that 0 * padding stays 0 in the gather.
+    const bottom = Math.max(0, (oh - 1) * sh + fh - height - top);
+    const right = Math.max(0, (ow - 1) * sw + fw - width - left);
+    const padded = top + bottom + left + right > 0 ? tf.pad(x, [[0, 0], [top, bottom], [left, right], [0, 0]], -3.4028234663852886e38) : x;
+    const filter = windowFilter(fh, fw, channels);
+    const windows = runConvKernel('DepthwiseConv2dNative', padded as tf.Tensor4D, filter, [sh, sw], [1, 1], [[0, 0], [0, 0], [0, 0], [0, 0]]);
+    const mask = firstMaxMask(tf.reshape(windows, [batch, oh, ow, channels, size]), size);
+    const routed = tf.reshape(tf.mul(mask, tf.expandDims(dy, -1)), [batch, oh, ow, channels * size]);
+    const pad: Explicit = [[0, 0], [top, bottom], [left, right], [0, 0]];
+    const dx = tf.engine().runKernel('DepthwiseConv2dNativeBackpropInput', { dy: routed, filter }, { strides: [sh, sw], dilations: [1, 1], pad, inputShape: [batch, height, width, channels] });
+    return dx as tf.Tensor;
+  });
+}
+
+type OurKernel = (args: KernelArgs) => tf.Tensor;
+
+/** Kernels wasm 4.22 lacks: registered only when absent. */
+const MISSING: ReadonlyArray<{ kernelName: string; kernelFunc: OurKernel }> = [
+  { kernelName: 'Conv2DBackpropFilter', kernelFunc: conv2DBackpropFilter },
+  { kernelName: 'DepthwiseConv2dNativeBackpropInput', kernelFunc: depthwiseConv2dNativeBackpropInput },
+  { kernelName: 'DepthwiseConv2dNativeBackpropFilter', kernelFunc: depthwiseConv2dNativeBackpropFilter },
+];
+
+/** Kernels wasm has but runs slowly (Conv2DBackpropInput) or gets wrong (MaxPoolGrad): replaced. */
+const REPLACED: ReadonlyArray<{ kernelName: string; kernelFunc: OurKernel }> = [
+  { kernelName: 'Conv2DBackpropInput', kernelFunc: conv2DBackpropInput },
+  { kernelName: 'MaxPoolGrad', kernelFunc: maxPoolGrad },
+];
+
+// The engine accepts a Tensor as a kernel's output (it is what tfjs-node's kernels return).
+const asKernelFunc = (kernelFunc: OurKernel): tf.KernelFunc => kernelFunc as unknown as tf.KernelFunc;
+const OURS = new Set<tf.KernelFunc>([...MISSING, ...REPLACED].map(({ kernelFunc }) => asKernelFunc(kernelFunc)));
+
+/**
+ * Registers the gradient kernels on the wasm backend: the three it lacks, and replacements for
+ * Conv2DBackpropInput (slow) and MaxPoolGrad (wrong). Call it before or after the backend starts;
+ * calling it again is a no-op. Returns the kernel names this call registered.
+ */
+export function registerWasmGradientKernels(): string[] {
+  const added: string[] = [];
+  for (const { kernelName, kernelFunc } of MISSING) {
+    // Present already: an earlier call, or a later tfjs release that ships it natively.
+    if (tf.getKernel(kernelName, 'wasm') !== undefined) continue;
+    tf.registerKernel({ kernelName, backendName: 'wasm', kernelFunc: asKernelFunc(kernelFunc) });
+    added.push(kernelName);
+  }
+  for (const { kernelName, kernelFunc } of REPLACED) {
+    const current = tf.getKernel(kernelName, 'wasm');
+    if (current !== undefined && OURS.has(current.kernelFunc)) continue;
+    // Unregister first: registering over a kernel only warns and keeps going, printing to the console.
+    if (current !== undefined) tf.unregisterKernel(kernelName, 'wasm');
+    tf.registerKernel({ kernelName, backendName: 'wasm', kernelFunc: asKernelFunc(kernelFunc) });
+    added.push(kernelName);
+  }
+  return added;
+}
+
+/** Names of the kernels this module provides, for reports and tests. */
+export const WASM_GRADIENT_KERNELS: readonly string[] = [...MISSING, ...REPLACED].map((k) => k.kernelName);

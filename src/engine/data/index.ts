@@ -1,0 +1,12 @@
+/** Dataset reading: folder layout, image decoding, preprocessing, batches. */
+export { scanDataset, checkClassCount } from './scan-dataset';
+export type { Dataset, DatasetItem, ScanOptions } from './scan-dataset';
+export { decodeImage, decodeImageOriginal, rgbToGrey, DEFAULT_MAX_PIXELS } from './decode-image';
+export type { ImageShape, DecodeOptions, OriginalImage } from './decode-image';
+export { preprocess, preprocessInto, parsePreprocessing, formatPreprocessing, checkPreprocessing, PREPROCESSING_HELP } from './preprocess';
+export { readPreprocessingSidecar, validatePreprocessing, SIDECAR_FILE_NAME } from './sidecar';
+export type { Sidecar } from './sidecar';
+export { imageBatches } from './batches';
+export type { ImageBatch, BatchOptions, SkippedFile } from './batches';
+export { IMAGE_EXTENSIONS, isImageFileName } from './image-extensions';
+export { naturalCompare, lexicographicCompare } from './natural-compare';

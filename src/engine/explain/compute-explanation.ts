@@ -1,0 +1,127 @@
+/**
+ * Explanation of one prediction (method.md section 4): predict, score features by
+ * x_f * W[f,c] / sum W[:,c], keep the top p, project each back to the input with guided
+ * backprop seeded by its whole activation map, and turn the signals into [0,1] heatmaps.
+ * Pure computation: no files; every tensor is released before returning.
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { ExplainParams } from '../../shared/params';
+import { featureVectors, peakResponses } from '../features/feature-vector';
+import { combineMax, signalToHeatmap } from '../image';
+import type { FeatureId } from '../interpret/feature-table';
+import type { VebiModel } from '../model/types';
+import { channelSeed } from './channel-seed';
+
+/** An absent-evidence feature firing at this fraction of its best training response is flagged. */
+export const ABSENT_FLAG_RATIO = 0.5;
+/** How many of the strongest negative-weight features are checked. */
+export const ABSENT_CHECKED = 5;
+
+export interface ExplanationWeights {
+  /** m x C row-major, non-negative fit. */
+  nonNegative: Float32Array;
+  /** m x C row-major, signed fit. */
+  signed: Float32Array;
+  /** Best peak response of each feature on the training folder. */
+  peakResponses: Float32Array;
+  numClasses: number;
+  feature(index: number): FeatureId;
+  l2Normalize: boolean;
+}
+
+export interface ExplainedFeature extends FeatureId {
+  score: number;
+  weight: number;
+  response: number;
+  heatmap: Float32Array;
+}
+
+export interface AbsentCheck extends FeatureId {
+  weight: number;
+  relativeResponse: number;
+  flagged: boolean;
+  heatmap?: Float32Array;
+}
+
+export interface Explanation {
+  classIndex: number;
+  probabilities: Float32Array;
+  features: ExplainedFeature[];
+  /** Pixel-wise max of the feature heatmaps (zeros when no feature qualifies). */
+  combined: Float32Array;
+  absent: AbsentCheck[];
+  height: number;
+  width: number;
+}
+
+export function computeExplanation(model: VebiModel, weights: ExplanationWeights, input: Float32Array, params: ExplainParams): Explanation {
+  const [height, width, channels] = model.inputShape;
+  const x = tf.tensor4d(input, [1, height, width, channels]);
+  try {
+    const { vector, peaks, probabilities } = tf.tidy(() => {
+      const { outputs, logits, probs } = model.forward(x, model.featureLayers);
+      logits.dispose();
+      return { vector: featureVectors(outputs, weights.l2Normalize), peaks: peakResponses(outputs).values, probabilities: probs };
+    });
+    const xf = vector.dataSync() as Float32Array;
+    const peak = peaks.dataSync() as Float32Array;
+    const probs = probabilities.dataSync() as Float32Array;
+    tf.dispose([vector, peaks, probabilities]);
+    const classIndex = argMax(probs);
+
+    const features = topScoringFeatures(xf, weights, classIndex, params.topFeatures).map((scored) => ({
+      ...scored,
+      response: peak[scored.index],
+      heatmap: projectFeature(model, x, scored, params.stridedFix),
+    }));
+    const absent = strongestAbsent(weights, classIndex).map((feature) => {
+      const relativeResponse = weights.peakResponses[feature.index] > 0 ? peak[feature.index] / weights.peakResponses[feature.index] : 0;
+      const flagged = relativeResponse >= ABSENT_FLAG_RATIO;
+      return { ...feature, relativeResponse, flagged, ...(flagged ? { heatmap: projectFeature(model, x, feature, params.stridedFix) } : {}) };
+    });
+    const combined = features.length ? combineMax(features.map((f) => f.heatmap)) : new Float32Array(height * width);
+    return { classIndex, probabilities: probs, features, combined, absent, height, width };
+  } finally {
+    x.dispose();
+  }
+}
+
+function argMax(values: Float32Array): number {
+  let best = 0;
+  for (let i = 1; i < values.length; i++) if (values[i] > values[best]) best = i;
+  return best;
+}
+
+/** Step 2: score_f = x_f * W[f,c] / sum_f' W[f',c]; candidates have score > 0; keep the top p. */
+export function topScoringFeatures(xf: Float32Array, weights: ExplanationWeights, classIndex: number, p: number): (FeatureId & { score: number; weight: number })[] {
+  const C = weights.numClasses;
+  let total = 0;
+  for (let f = 0; f < xf.length; f++) total += weights.nonNegative[f * C + classIndex];
+  if (total <= 0) return [];
+  const scored: (FeatureId & { score: number; weight: number })[] = [];
+  for (let f = 0; f < xf.length; f++) {
+    const weight = weights.nonNegative[f * C + classIndex];
+    const score = (xf[f] * weight) / total;
+    if (score > 0) scored.push({ ...weights.feature(f), score, weight });
+  }
+  return scored.sort((a, b) => b.score - a.score).slice(0, p);
+}
+
+function strongestAbsent(weights: ExplanationWeights, classIndex: number): (FeatureId & { weight: number })[] {
+  const C = weights.numClasses;
+  const list: (FeatureId & { weight: number })[] = [];
+  for (let f = 0; f < weights.signed.length / C; f++) {
+    const weight = weights.signed[f * C + classIndex];
+    if (weight < 0) list.push({ ...weights.feature(f), weight });
+  }
+  return list.sort((a, b) => a.weight - b.weight).slice(0, ABSENT_CHECKED);
+}
+
+/** Steps 3-5 for one feature: guided backprop from its whole activation map, then the heatmap. */
+function projectFeature(model: VebiModel, x: tf.Tensor4D, feature: FeatureId, stridedFix: boolean): Float32Array {
+  const [height, width, channels] = model.inputShape;
+  const signal = tf.tidy(() => model.project(x, feature.layer, channelSeed(model, x, feature.layer, feature.channel), { rule: 'guided', stridedFix }));
+  const data = signal.dataSync() as Float32Array;
+  signal.dispose();
+  return signalToHeatmap(data, height, width, channels);
+}

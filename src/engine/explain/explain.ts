@@ -1,0 +1,170 @@
+/**
+ * `explain`: model + image + interpretation report -> explanation folder (explanation.json,
+ * heatmaps, overlays, the paired interpretation images, index.html).
+ */
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import { VebiError, cancelledError } from '../../shared/errors';
+import { DEFAULT_EXPLAIN_PARAMS } from '../../shared/params';
+import type { BackendChoice, ExplainParams } from '../../shared/params';
+import { REPORT_SCHEMA_VERSION } from '../../shared/report';
+import type { ExplanationReport, FeatureVisual } from '../../shared/report';
+import { selectBackend } from '../backend/select-backend';
+import { hashModel } from '../cache/content-hash';
+import { ResultCache } from '../cache/result-cache';
+import { decodeImage, decodeImageOriginal, preprocess } from '../data';
+import { FeatureTable } from '../interpret/feature-table';
+import type { RunHooks } from '../interpret/interpret';
+import { loadModel } from '../model/load-model';
+import type { VebiModel } from '../model/types';
+import { writeFolderAtomically } from '../report/atomic-folder';
+import { writeExplainHtml } from '../report/explain-html';
+import { readInterpretation } from '../report/read-report';
+import type { LoadedInterpretation } from '../report/read-report';
+import { TOOL } from '../tool';
+import { computeExplanation } from './compute-explanation';
+import { renderHeatmapFiles } from './render-heatmaps';
+
+export interface ExplainOptions {
+  modelPath: string;
+  imagePath: string;
+  /** Interpretation report folder; when absent, the latest cached one for this model. */
+  reportDir?: string;
+  outDir: string;
+  params?: Partial<ExplainParams>;
+  backend?: BackendChoice;
+  cacheDir?: string | null;
+}
+
+export interface ExplainResult {
+  report: ExplanationReport;
+  outDir: string;
+}
+
+/** Overlays are drawn on the original image, at most this many pixels on its long side. */
+const OVERLAY_MAX_SIDE = 512;
+
+export async function explain(options: ExplainOptions, hooks: RunHooks = {}): Promise<ExplainResult> {
+  const started = performance.now();
+  const params: ExplainParams = { ...DEFAULT_EXPLAIN_PARAMS, ...Object.fromEntries(Object.entries(options.params ?? {}).filter(([, v]) => v !== undefined)) };
+  if (!Number.isInteger(params.topFeatures) || params.topFeatures < 1 || params.topFeatures > 32) {
+    throw new VebiError('BAD_ARGUMENT', `The number of features must be an integer from 1 to 32 (got ${params.topFeatures}).`);
+  }
+  const modelPath = path.resolve(options.modelPath);
+  const imagePath = path.resolve(options.imagePath);
+  const interpretation = await readInterpretation(await findReport(modelPath, options));
+  const backend = await selectBackend(options.backend ?? 'auto');
+  const model = await loadModel(modelPath);
+  try {
+    checkReportMatchesModel(interpretation, model);
+    const [height, width, channels] = model.inputShape;
+    const timings: Record<string, number> = { loadMs: performance.now() - started };
+    hooks.onProgress?.({ stage: 'explain', unit: 'steps', done: 0, total: 2 });
+    const pixels = await decodeImage(imagePath, { height, width, channels: channels as 1 | 3 });
+    const original = await decodeImageOriginal(imagePath, OVERLAY_MAX_SIDE);
+    if (hooks.signal?.aborted) throw cancelledError();
+
+    const t0 = performance.now();
+    const table = new FeatureTable(model.layers);
+    const { report: interp } = interpretation;
+    const explanation = computeExplanation(
+      model,
+      { ...interpretation, numClasses: interp.weights.numClasses, feature: (i) => table.at(i), l2Normalize: interp.params.l2Normalize },
+      preprocess(pixels, channels, interp.params.preprocessing),
+      params,
+    );
+    timings.explainMs = performance.now() - t0;
+    hooks.onProgress?.({ stage: 'explain', unit: 'steps', done: 1, total: 2 });
+    if (hooks.signal?.aborted) throw cancelledError();
+
+    const outDir = path.resolve(options.outDir);
+    const report = await writeFolderAtomically(outDir, async (tempDir) => {
+      const files = await renderHeatmapFiles(tempDir, explanation, original);
+      const visualOf = async (key: string) => copyVisual(interpretation, key, tempDir);
+      const built: ExplanationReport = {
+        schemaVersion: REPORT_SCHEMA_VERSION,
+        kind: 'explanation',
+        tool: TOOL,
+        createdAt: new Date().toISOString(),
+        backend,
+        image: imagePath,
+        interpretation: path.join(interpretation.dir, 'report.json'),
+        params,
+        prediction: {
+          classIndex: explanation.classIndex,
+          className: interp.data.classes[explanation.classIndex],
+          probabilities: Array.from(explanation.probabilities, (probability, j) => ({ className: interp.data.classes[j], probability })),
+        },
+        features: await Promise.all(
+          explanation.features.map(async (feature, i) => ({
+            index: feature.index,
+            layer: feature.layer,
+            channel: feature.channel,
+            score: feature.score,
+            weight: feature.weight,
+            response: feature.response,
+            ...files.features[i],
+            visual: await visualOf(`${feature.layer}:${feature.channel}`),
+          })),
+        ),
+        combined: files.combined,
+        absent: await Promise.all(
+          explanation.absent.map(async (check, i) => ({
+            index: check.index,
+            layer: check.layer,
+            channel: check.channel,
+            weight: check.weight,
+            relativeResponse: check.relativeResponse,
+            flagged: check.flagged,
+            ...(files.absent[i] ? { heatmap: files.absent[i] } : {}),
+            visual: await visualOf(`${check.layer}:${check.channel}`),
+          })),
+        ),
+        input: files.input,
+        timings: { ...timings, totalMs: performance.now() - started },
+      };
+      const visuals = await collectVisuals(interpretation, built);
+      await fs.writeFile(path.join(tempDir, 'explanation.json'), JSON.stringify(built, null, 1));
+      await writeExplainHtml(tempDir, built, visuals);
+      if (hooks.signal?.aborted) throw cancelledError();
+      return built;
+    });
+    hooks.onProgress?.({ stage: 'explain', unit: 'steps', done: 2, total: 2 });
+    return { report, outDir };
+  } finally {
+    model.dispose();
+  }
+}
+
+async function findReport(modelPath: string, options: ExplainOptions): Promise<string> {
+  if (options.reportDir) return options.reportDir;
+  const cached = options.cacheDir ? await new ResultCache(options.cacheDir).latestForModel(await hashModel(modelPath)) : undefined;
+  if (!cached) {
+    throw new VebiError('REPORT_NOT_FOUND', `No interpretation of ${modelPath} was found. Run "vebi interpret --model ${modelPath} --data <folder> --out <dir>" first, or pass --report <dir>.`, modelPath);
+  }
+  return cached;
+}
+
+function checkReportMatchesModel(interpretation: LoadedInterpretation, model: VebiModel): void {
+  const { report } = interpretation;
+  const same = report.model.featureCount === model.featureCount && report.model.numClasses === model.numClasses && report.model.layers.filter((l) => l.isFeature).map((l) => l.name).join('\n') === model.featureLayers.join('\n');
+  if (!same) {
+    throw new VebiError('REPORT_INVALID', `The report in ${interpretation.dir} was made for a different model (${report.model.path}); run "vebi interpret" on ${model.path} first.`, interpretation.dir);
+  }
+}
+
+/** Copies a feature's interpretation images into the explanation folder, so it stands alone. */
+async function copyVisual(interpretation: LoadedInterpretation, key: string, outDir: string): Promise<string | undefined> {
+  const visual = interpretation.report.visuals[key];
+  if (!visual) return undefined;
+  for (const file of [visual.average, visual.strip, visual.guided]) {
+    await fs.mkdir(path.dirname(path.join(outDir, file)), { recursive: true });
+    await fs.copyFile(path.join(interpretation.dir, file), path.join(outDir, file));
+  }
+  return key;
+}
+
+async function collectVisuals(interpretation: LoadedInterpretation, report: ExplanationReport): Promise<Record<string, FeatureVisual>> {
+  const keys = [...report.features, ...report.absent].map((f) => f.visual).filter((k): k is string => !!k);
+  return Object.fromEntries(keys.map((key) => [key, interpretation.report.visuals[key]]));
+}

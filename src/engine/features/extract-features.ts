@@ -1,0 +1,100 @@
+/**
+ * Streams a labelled image folder through the model and builds the N x m feature matrix, the
+ * model's predictions and the per-feature top-k images. Memory grows only with the matrix itself.
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { Preprocessing } from '../../shared/params';
+import type { ProgressListener } from '../../shared/progress';
+import { imageBatches } from '../data';
+import type { DatasetItem } from '../data';
+import type { VebiModel } from '../model/types';
+import { featureVectors, peakResponses } from './feature-vector';
+import { TopKTracker } from './top-k-tracker';
+import { RateMeter } from '../progress/rate-meter';
+
+export interface ExtractionOptions {
+  preprocessing: Preprocessing;
+  batchSize: number;
+  topK: number;
+  l2Normalize: boolean;
+  onBadFile: 'skip' | 'fail';
+  signal?: AbortSignal;
+  onProgress?: ProgressListener;
+}
+
+export interface ExtractionResult {
+  /** Row-major N x m feature matrix of the images that decoded. */
+  features: Float32Array;
+  count: number;
+  featureCount: number;
+  /** Items in row order (skipped files removed). */
+  items: DatasetItem[];
+  labels: Int32Array;
+  predictions: Int32Array;
+  skipped: { path: string; reason: string }[];
+  topK: TopKTracker;
+}
+
+export async function extractFeatures(model: VebiModel, items: DatasetItem[], options: ExtractionOptions): Promise<ExtractionResult> {
+  const m = model.featureCount;
+  const [height, width, channels] = model.inputShape;
+  const features = new Float32Array(items.length * m);
+  const labels = new Int32Array(items.length);
+  const predictions = new Int32Array(items.length);
+  const kept: DatasetItem[] = [];
+  const skipped: { path: string; reason: string }[] = [];
+  const topK = new TopKTracker(m, options.topK);
+  const meter = new RateMeter(items.length);
+  let row = 0;
+  let seen = 0;
+
+  const batches = imageBatches(items, { height, width, channels: channels as 1 | 3 }, options.preprocessing, {
+    batchSize: options.batchSize,
+    onBadFile: options.onBadFile,
+    signal: options.signal,
+  });
+  for await (const batch of batches) {
+    skipped.push(...batch.skipped);
+    const size = batch.items.length;
+    seen += size + batch.skipped.length;
+    if (size > 0) {
+      const { vectors, peaks, positions, predicted } = tf.tidy(() => {
+        const x = tf.tensor4d(batch.data, [size, height, width, channels]);
+        const { outputs, probs } = model.forward(x, model.featureLayers);
+        const peak = peakResponses(outputs);
+        return {
+          vectors: featureVectors(outputs, options.l2Normalize),
+          peaks: peak.values,
+          positions: peak.positions,
+          predicted: tf.argMax(probs, 1),
+        };
+      });
+      const [vectorData, peakData, positionData, predictedData] = await Promise.all([
+        vectors.data() as Promise<Float32Array>,
+        peaks.data() as Promise<Float32Array>,
+        positions.data() as Promise<Int32Array>,
+        predicted.data() as Promise<Int32Array>,
+      ]);
+      tf.dispose([vectors, peaks, positions, predicted]);
+      features.set(vectorData, row * m);
+      topK.addBatch(peakData, positionData, size, row);
+      for (let i = 0; i < size; i++) {
+        labels[row + i] = batch.items[i].label;
+        predictions[row + i] = predictedData[i];
+        kept.push(batch.items[i]);
+      }
+      row += size;
+    }
+    options.onProgress?.({ stage: 'features', unit: 'images', ...meter.update(seen) });
+  }
+  return {
+    features: row === items.length ? features : features.slice(0, row * m),
+    count: row,
+    featureCount: m,
+    items: kept,
+    labels: labels.slice(0, row),
+    predictions: predictions.slice(0, row),
+    skipped,
+    topK,
+  };
+}

@@ -1,0 +1,39 @@
+/**
+ * ReLU with the backward rules of method.md section 4, step 3:
+ *   gradient:  g_in = g_out * [0 < x < max]
+ *   guided:    g_in = g_out * [0 < x < max] * [g_out > 0]   (Springenberg et al. 2015)
+ *   deconvnet: g_in = g_out * [g_out > 0]                    (Zeiler & Fergus 2014)
+ * `max` is Infinity for a plain ReLU and 6 for ReLU6 (the mask is then the ReLU6 derivative).
+ */
+import * as tf from '@tensorflow/tfjs';
+import { withBackward } from './custom-grad';
+import type { ProjectionOptions } from './types';
+
+export type BackwardRule = ProjectionOptions['rule'];
+
+function clippedRelu(x: tf.Tensor, max: number): tf.Tensor {
+  if (max === 6) return tf.relu6(x);
+  return Number.isFinite(max) ? tf.clipByValue(x, 0, max) : tf.relu(x);
+}
+
+/** Activation names (Keras / tfjs serialisation) that are ReLUs, with their clip value. */
+export function reluClip(activation: string): number | undefined {
+  if (activation === 'relu') return Infinity;
+  if (activation === 'relu6') return 6;
+  return undefined;
+}
+
+/** A (clipped) ReLU whose backward pass follows `rule`. */
+export function ruleRelu(x: tf.Tensor, rule: BackwardRule, max = Infinity): tf.Tensor {
+  if (rule === 'gradient') return clippedRelu(x, max);
+  const op = withBackward(
+    (input: tf.Tensor) => clippedRelu(input, max),
+    (dy, input) => {
+      const passUp = tf.greater(dy, 0);
+      if (rule === 'deconvnet') return tf.where(passUp, dy, tf.zerosLike(dy));
+      const live = Number.isFinite(max) ? tf.logicalAnd(tf.greater(input, 0), tf.less(input, max)) : tf.greater(input, 0);
+      return tf.where(tf.logicalAnd(live, passUp), dy, tf.zerosLike(dy));
+    },
+  );
+  return op(x);
+}

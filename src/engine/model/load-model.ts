@@ -1,0 +1,140 @@
+/**
+ * Opens a classifier for VEBI: a TF.js model.json (layers or graph model) or the folder that holds
+ * one. Every file is checked by the safe IO handler before TensorFlow.js parses it.
+ */
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import { VebiError, isVebiError } from '../../shared/errors';
+import { GraphModelAdapter } from './graph-model';
+import { registerKerasCompatLayers } from './keras-compat-layers';
+import { LayerGraphModel } from './layer-graph';
+import { topologyKind, type ModelJson } from './model-json';
+import { readModelJson, safeIOHandler } from './safe-io-handler';
+import type { VebiModel } from './types';
+
+const NOT_YET: Record<string, string> = {
+  '.h5': 'a Keras HDF5 file',
+  '.hdf5': 'a Keras HDF5 file',
+  '.keras': 'a Keras 3 archive',
+  '.pb': 'a TensorFlow SavedModel / frozen graph',
+  '.pt': 'a PyTorch checkpoint',
+  '.pth': 'a PyTorch checkpoint',
+  '.onnx': 'an ONNX model',
+};
+
+function unsupportedFile(file: string): VebiError | undefined {
+  const kind = NOT_YET[path.extname(file).toLowerCase()];
+  if (!kind) return undefined;
+  return new VebiError(
+    'MODEL_UNSUPPORTED',
+    `${file} is ${kind}, which is not supported yet. Convert it to a TensorFlow.js model first (tensorflowjs_converter --input_format ${kind.includes('Keras') ? 'keras' : 'tf_saved_model'} ...) and give the model.json.`,
+    file,
+  );
+}
+
+/** The model.json a user path designates (the path itself, or model.json inside a folder). */
+export async function resolveModelJson(userPath: string): Promise<string> {
+  const target = path.resolve(userPath);
+  const stat = await fs.stat(target).catch(() => undefined);
+  if (!stat) {
+    throw unsupportedFile(target) ?? new VebiError('MODEL_NOT_FOUND', `No model at ${target}. Give the path of a TensorFlow.js model.json or of the folder that holds it.`, target);
+  }
+  if (stat.isFile()) {
+    const notYet = unsupportedFile(target);
+    if (notYet) throw notYet;
+    return target;
+  }
+  const candidate = path.join(target, 'model.json');
+  if (await fs.stat(candidate).then((s) => s.isFile(), () => false)) return candidate;
+  const names = await fs.readdir(target).catch(() => [] as string[]);
+  const other = names.find((n) => unsupportedFile(n) !== undefined) ?? (names.includes('saved_model.pb') ? 'saved_model.pb' : undefined);
+  const hint = other ? ` It holds ${other}, which is not supported yet: convert it with tensorflowjs_converter.` : '';
+  throw new VebiError('MODEL_NOT_FOUND', `The folder ${target} has no model.json.${hint} Give the folder of a TensorFlow.js model (model.json + .bin shards).`, target);
+}
+
+interface LayerRef {
+  className: string;
+  name: string;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Every layer class in a Keras-style topology, nested models included. */
+function layerClasses(node: unknown, found: LayerRef[] = []): LayerRef[] {
+  if (!isRecord(node)) return found;
+  const config = node.config;
+  const layers = Array.isArray(config) ? config : isRecord(config) && Array.isArray(config.layers) ? config.layers : undefined;
+  if (typeof node.class_name === 'string' && layers === undefined) {
+    const name = isRecord(config) && typeof config.name === 'string' ? config.name : typeof node.name === 'string' ? node.name : '?';
+    found.push({ className: node.class_name, name });
+  }
+  for (const layer of layers ?? []) layerClasses(layer, found);
+  return found;
+}
+
+/** Refuses layer classes TensorFlow.js cannot build (Lambda, custom Python classes), by name. */
+function checkLayerClasses(json: ModelJson, file: string): void {
+  const topology = json.modelTopology as Record<string, unknown>;
+  const root = isRecord(topology.model_config) ? topology.model_config : topology;
+  const known = tf.serialization.SerializationMap.getMap().classNameMap;
+  const unknown = layerClasses(root).filter((l) => !(l.className in known));
+  if (unknown.length === 0) return;
+  const list = unknown
+    .slice(0, 5)
+    .map((l) => `"${l.name}" (${l.className})`)
+    .join(', ');
+  const lambda = unknown.some((l) => l.className === 'Lambda' || l.className === 'TFOpLambda');
+  throw new VebiError(
+    'LAYER_UNSUPPORTED',
+    `${file} uses layer classes TensorFlow.js cannot build: ${list}${unknown.length > 5 ? ', ...' : ''}. ` +
+      (lambda ? 'Lambda layers hold Python code that cannot be exported; ' : 'Custom layers need their own implementation; ') +
+      'rebuild the model from built-in Keras layers and export it again.',
+    file,
+  );
+}
+
+async function loadLayers(file: string, json: ModelJson): Promise<VebiModel> {
+  registerKerasCompatLayers();
+  checkLayerClasses(json, file);
+  let model: tf.LayersModel;
+  try {
+    model = await tf.loadLayersModel(safeIOHandler(file, json));
+  } catch (err) {
+    if (isVebiError(err)) throw err;
+    const detail = err instanceof Error ? err.message : String(err);
+    throw new VebiError('MODEL_UNSUPPORTED', `TensorFlow.js could not build the model in ${file}: ${detail}. Re-export it with a TensorFlow.js/Keras version the converter supports.`, file);
+  }
+  try {
+    return new LayerGraphModel(model, file);
+  } catch (err) {
+    model.dispose();
+    throw err;
+  }
+}
+
+async function loadGraph(file: string, json: ModelJson): Promise<VebiModel> {
+  let model: tf.GraphModel;
+  try {
+    model = await tf.loadGraphModel(safeIOHandler(file, json));
+  } catch (err) {
+    if (isVebiError(err)) throw err;
+    const detail = err instanceof Error ? err.message : String(err);
+    throw new VebiError('MODEL_UNSUPPORTED', `TensorFlow.js could not build the graph model in ${file}: ${detail}.`, file);
+  }
+  try {
+    return GraphModelAdapter.create(model, file, json.modelTopology);
+  } catch (err) {
+    model.dispose();
+    throw err;
+  }
+}
+
+/** Loads a model.json (or the folder holding one) as a VebiModel. */
+export async function loadModel(userPath: string): Promise<VebiModel> {
+  const file = await resolveModelJson(userPath);
+  const json = await readModelJson(file);
+  return topologyKind(json, file) === 'graph-model' ? loadGraph(file, json) : loadLayers(file, json);
+}

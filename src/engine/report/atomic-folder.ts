@@ -1,0 +1,46 @@
+/**
+ * Writes a folder all-or-nothing: everything goes into a hidden sibling first and replaces the
+ * target only when complete, so a crash or Ctrl-C never leaves a half-written report.
+ */
+import { randomBytes } from 'node:crypto';
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+
+export async function writeFolderAtomically<T>(target: string, fill: (tempDir: string) => Promise<T>): Promise<T> {
+  const parent = path.dirname(path.resolve(target));
+  await fs.mkdir(parent, { recursive: true });
+  const temp = path.join(parent, `.${path.basename(target)}.partial-${process.pid}-${randomBytes(4).toString('hex')}`);
+  await fs.mkdir(temp);
+  try {
+    const result = await fill(temp);
+    await replaceFolder(temp, target);
+    return result;
+  } catch (error) {
+    await fs.rm(temp, { recursive: true, force: true });
+    throw error;
+  }
+}
+
+/** Swaps `source` into `target`; an existing target is moved aside first and removed after. */
+async function replaceFolder(source: string, target: string): Promise<void> {
+  const old = `${source}.old`;
+  let hadOld = false;
+  try {
+    await fs.rename(target, old);
+    hadOld = true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  }
+  try {
+    await fs.rename(source, target);
+  } catch (error) {
+    if (hadOld) await fs.rename(old, target);
+    throw error;
+  }
+  if (hadOld) await fs.rm(old, { recursive: true, force: true });
+}
+
+/** Copies a finished folder to `target`, atomically. */
+export async function copyFolderAtomically(source: string, target: string): Promise<void> {
+  await writeFolderAtomically(target, (temp) => fs.cp(source, temp, { recursive: true }));
+}

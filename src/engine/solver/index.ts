@@ -1,0 +1,14 @@
+export { solveL1Constrained, solveAllClasses } from './l1-constrained';
+export type { SolveAllOptions } from './l1-constrained';
+export { GramAccumulator, buildGram, classProblem } from './gram';
+export type { GramData, GramOptions, GramKernel } from './gram';
+export { kktViolation, kktReport } from './kkt';
+export type { KktOptions, KktReport } from './kkt';
+export { bruteForceL1, BRUTE_FORCE_MAX_FEATURES } from './brute-force';
+export type { BruteForceResult } from './brute-force';
+export { activeSetSolve } from './active-set';
+export type { ActiveSetResult } from './active-set';
+export { larsLassoPath } from './lars-path';
+export type { PathResult } from './lars-path';
+export { DEFAULT_TOLERANCE, RANK_TOLERANCE, objective, l1Norm, residualCorrelations } from './problem';
+export type { L1Problem, L1Options, L1Solution } from './problem';
