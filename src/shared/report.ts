@@ -125,7 +125,8 @@ export interface AbsentFeatureCheck {
   relativeResponse: number;
   /** True when the feature fires strongly here although it argues against the class. */
   flagged: boolean;
-  heatmap?: string;
+  /** Where it fires in this image (overlay PNG), for flagged features. */
+  overlay?: string;
   visual?: string;
 }
 

@@ -5,6 +5,7 @@ import { useBackend } from '../helpers/backend';
 import { buildBranchy, buildLeNet, buildMobileLike, randomImages, seedWeights } from '../helpers/tiny-models';
 import { LayerGraphModel } from '../../src/engine/model/layer-graph';
 import { padAmounts } from '../../src/engine/model/conv-geometry';
+import { nearestIndices } from '../../src/engine/model/conv-ops';
 import type { ProjectionOptions } from '../../src/engine/model/types';
 import { isVebiError } from '../../src/shared/errors';
 
@@ -213,6 +214,12 @@ test('strided fix: a 3x3 stride-2 conv gives a periodic interior without the fix
     }
   tf.dispose([x, seed]);
   model.dispose();
+});
+
+test('nearest-neighbour indices: floor(i * from / to) in exact arithmetic', () => {
+  assert.deepEqual(nearestIndices(4, 8), [0, 0, 1, 1, 2, 2, 3, 3]);
+  assert.deepEqual(nearestIndices(3, 5), [0, 0, 1, 1, 2]);
+  assert.deepEqual(nearestIndices(4, 10), [0, 0, 0, 1, 1, 2, 2, 2, 3, 3]);
 });
 
 /** Nearest-neighbour resize to the stride-1 grid + stride-1 transposed conv, by hand (regular or depthwise). */

@@ -174,6 +174,38 @@ describe('solver', () => {
             assertClose(solved.objective, reference.objective, 1e-9, label);
             assert.ok(solved.kktViolation <= 1e-9, `${label}: kkt ${solved.kktViolation}`);
             assert.equal(solved.w[5], 0, `${label}: zero column has weight`);
+            // The polish from an arbitrary feasible start whose support is linearly dependent
+            // (duplicate, collinear and zero columns all non-zero) reaches the same optimum.
+            const start = new Float64Array(m);
+            for (let j = 0; j < m; j++) start[j] = (nonNegative ? 1 : j % 2 ? -1 : 1) * (0.2 + rand());
+            const polished = activeSetSolve(problem, start, mu, nonNegative, 1e-10);
+            assertClose(objective(problem, polished.w), reference.objective, 1e-9, `${label} polish`);
+            assert.ok(kktViolation(problem, polished.w, { mu, nonNegative }) <= 1e-9, `${label} polish kkt`);
+          }
+        }
+      }
+    });
+  });
+
+  describe('ties', () => {
+    it('integer-valued X (many exact ties among correlations): brute-force objective, KKT, w >= 0 kept', () => {
+      for (let seed = 1; seed <= 60; seed++) {
+        const rand = prng(seed * 31337);
+        const m = 3 + (seed % 6);
+        const n = m + 4 + Math.floor(rand() * 8);
+        const x = new Float64Array(n * m);
+        for (let i = 0; i < x.length; i++) x[i] = Math.floor(rand() * 3);
+        const y = new Float64Array(n);
+        for (let r = 0; r < n; r++) y[r] = rand() < 0.5 ? 1 : 0;
+        const problem = problemOf(x, y, n, m);
+        for (const nonNegative of [true, false]) {
+          for (const mu of [0.1, 0.5, 2, 1e3]) {
+            const reference = bruteForceL1(problem, { mu, nonNegative });
+            const solved = solveL1Constrained(problem, { mu, nonNegative });
+            const label = `seed ${seed} ${nonNegative ? 'pos' : 'signed'} mu ${mu}`;
+            assertClose(solved.objective, reference.objective, 1e-9, label);
+            assert.ok(solved.kktViolation <= 1e-9, `${label}: kkt ${solved.kktViolation}`);
+            if (nonNegative) assert.ok(solved.w.every((v) => v >= 0), label);
           }
         }
       }

@@ -35,10 +35,11 @@ function values(size: number, seed: number): Float32Array {
 
 const sizeOf = (shape: readonly number[]): number => shape.reduce((a, b) => a * b, 1);
 
-function assertClose(actual: ArrayLike<number>, expected: ArrayLike<number>, what: string): void {
+function assertClose(actual: ArrayLike<number>, expected: ArrayLike<number>, what: string, absolute?: number): void {
   assert.equal(actual.length, expected.length, `${what}: length`);
   let scale = 1;
   for (let i = 0; i < expected.length; i++) scale = Math.max(scale, Math.abs(expected[i]));
+  const allowed = absolute ?? RTOL * scale;
   let worst = 0;
   let at = -1;
   for (let i = 0; i < expected.length; i++) {
@@ -48,7 +49,7 @@ function assertClose(actual: ArrayLike<number>, expected: ArrayLike<number>, wha
       at = i;
     }
   }
-  assert.ok(worst <= RTOL * scale, `${what}: max diff ${worst} at ${at} (wasm ${actual[at]}, reference ${expected[at]}), allowed ${RTOL * scale}`);
+  assert.ok(worst <= allowed, `${what}: max diff ${worst} at ${at} (wasm ${actual[at]}, reference ${expected[at]}), allowed ${allowed}`);
 }
 
 interface Run {
@@ -227,6 +228,8 @@ function smallNet(): tf.Sequential {
   return model;
 }
 
+const LEARNING_RATE = 0.01;
+
 interface StepResult {
   grads: Float32Array[];
   inputGrad: Float32Array;
@@ -242,7 +245,7 @@ async function trainingStep(backend: 'cpu' | 'wasm', initial: Run[], x: Float32A
   model.setWeights(start);
   // setWeights copies into the variables; the tensors it was given are ours to free.
   tf.dispose(start);
-  const optimizer = tf.train.adam(0.01);
+  const optimizer = tf.train.adam(LEARNING_RATE);
   const vars = model.trainableWeights.map((w) => w.read() as tf.Variable);
   const result = tf.tidy(() => {
     const input = tf.tensor4d(x, [labels.length, 13, 13, 3]);
@@ -312,7 +315,9 @@ describe('wasm gradient kernels', () => {
     assert.equal(wasm.grads.length, 8);
     wasm.grads.forEach((g, i) => assertClose(g, cpu.grads[i], `gradient of weight ${i}`));
     assertClose(wasm.inputGrad, cpu.inputGrad, 'input gradient');
-    wasm.weightsAfter.forEach((w, i) => assertClose(w, cpu.weightsAfter[i], `weight ${i} after one Adam step`));
+    // Adam moves a weight by lr * g / (|g| + 1e-7): for a gradient entry near zero that ratio magnifies
+    // float rounding, so the updated weights agree to 1% of one step rather than to RTOL.
+    wasm.weightsAfter.forEach((w, i) => assertClose(w, cpu.weightsAfter[i], `weight ${i} after one Adam step`, 0.01 * LEARNING_RATE));
   });
 });
 

@@ -2,18 +2,19 @@
  * Gradient kernels for @tensorflow/tfjs-backend-wasm 4.22, so that training and input gradients of
  * conv nets run on wasm at XNNPACK speed. Three kernels are missing there (Conv2DBackpropFilter,
  * DepthwiseConv2dNativeBackpropInput, DepthwiseConv2dNativeBackpropFilter); two exist but are replaced:
- * Conv2DBackpropInput is a scalar loop 4-12x slower than the convolution below, and MaxPoolGrad drops
- * the gradient of any window whose maximum is <= 0.
+ * Conv2DBackpropInput is a scalar loop 4-12x slower than the convolution below, and MaxPoolGrad sends
+ * the gradient of any window whose maximum is <= 0 to the wrong place.
  *
  * Every convolution gradient is itself a convolution:
- * - input gradient of conv2d: correlate the stride-dilated output gradient with the filter flipped in
- *   space and transposed in channels;
+ * - input gradient of conv2d: correlate the stride-spread output gradient with the filter flipped in
+ *   space and transposed in channels (for strides > 1, one stride-1 correlation per stride phase);
  * - filter gradient of conv2d: convolve the input with the output gradient, batch and channel axes
- *   swapped, dilation = forward stride, stride = forward dilation;
- * - input gradient of a depthwise conv: depthwise-correlate the stride-dilated output gradient with the
- *   flipped filter, then sum each input channel's multiplier group;
+ *   swapped, dilation = forward stride, stride = forward dilation (1x1: a matrix product);
+ * - input gradient of a depthwise conv: the same as conv2d's, depthwise, then sum each input channel's
+ *   multiplier group;
  * - filter gradient of a depthwise conv: a depthwise conv whose channels are (batch, channel) pairs,
- *   summed over the batch afterwards.
+ *   summed over the batch afterwards;
+ * - max-pool gradient: route each output gradient to the first maximum of its window.
  * The kernels run tfjs ops inside the kernel: the engine does not record them on the gradient tape
  * (its kernel depth is > 0), and tf.tidy frees the intermediates.
  */
@@ -121,21 +122,6 @@ function runConvKernel(name: ConvKernel, x: tf.Tensor4D, filter: tf.Tensor4D, st
   return out as tf.Tensor4D;
 }
 
-/** A 1x1, stride-1, unpadded convolution is a matrix product over the flattened pixels. */
-function isPointwise(info: tf.backend_util.Conv2DInfo): boolean {
-  const { padInfo } = info;
-  return (
-    info.filterHeight === 1 &&
-    info.filterWidth === 1 &&
-    info.strideHeight === 1 &&
-    info.strideWidth === 1 &&
-    padInfo.top === 0 &&
-    padInfo.bottom === 0 &&
-    padInfo.left === 0 &&
-    padInfo.right === 0
-  );
-}
-
 function conv2DBackpropFilter({ inputs, attrs = {} }: KernelArgs): tf.Tensor {
   return tf.tidy(() => {
     const nchw = attrs.dataFormat === 'NCHW';
@@ -155,12 +141,15 @@ function conv2DBackpropFilter({ inputs, attrs = {} }: KernelArgs): tf.Tensor {
       attrs.pad as PadAttr,
       attrs.dimRoundingMode as RoundingMode,
     );
-    if (isPointwise(info)) {
-      const pixels = info.batchSize * info.inHeight * info.inWidth;
-      const grad = tf.matMul(tf.reshape(x, [pixels, info.inChannels]), tf.reshape(dy, [pixels, info.outChannels]), true, false);
-      return tf.reshape(grad, filterShape);
-    }
     const [rows, cols] = axes(info);
+    const pads = info.padInfo;
+    if (rows.filterSize * cols.filterSize === 1 && rows.stride * cols.stride === 1 && pads.top + pads.bottom + pads.left + pads.right === 0) {
+      // 1x1 (MobileNet's pointwise convs): x^T dy. wasm's matMul is only fast untransposed (measured
+      // 7 ms against 120 ms with transposeA), so transpose x explicitly.
+      const pixels = info.batchSize * info.inHeight * info.inWidth;
+      const channelsByPixels = tf.transpose(tf.reshape(x, [pixels, info.inChannels]));
+      return tf.reshape(tf.matMul(channelsByPixels, tf.reshape(dy, [pixels, info.outChannels])), filterShape);
+    }
     // The input reaches exactly as far as the last output row needs; crop rows the forward pass never read.
     const bottom = (rows.filterSize - 1) * rows.dilation + (rows.outSize - 1) * rows.stride + 1 - rows.inSize - rows.padBefore;
     const right = (cols.filterSize - 1) * cols.dilation + (cols.outSize - 1) * cols.stride + 1 - cols.inSize - cols.padBefore;
@@ -232,11 +221,11 @@ function polyphaseTransposedConv(dy: tf.Tensor4D, filter: tf.Tensor4D, rows: Axi
   const channels = phases[0][0]?.shape[3];
   if (channels === undefined) throw new Error('Internal error: the first stride phase has no filter tap.');
   // Interleave with stacks on inner axes: wasm's 6-D transposes are far slower than its concats.
-  const rowPhases = phases.map((row) => {
+  const rowPhases = phases.map((row): tf.Tensor4D => {
     const filled = row.map((t) => t ?? tf.zeros<tf.Rank.R4>([batch, blocksH, blocksW, channels]));
     return filled.length === 1 ? filled[0] : tf.reshape(tf.stack(filled, 3), [batch, blocksH, blocksW * cols.stride, channels]);
   });
-  const interleaved = rowPhases.length === 1 ? rowPhases[0] : tf.reshape(tf.stack(rowPhases, 2), [batch, blocksH * rows.stride, blocksW * cols.stride, channels]);
+  const interleaved: tf.Tensor4D = rowPhases.length === 1 ? rowPhases[0] : tf.reshape(tf.stack(rowPhases, 2), [batch, blocksH * rows.stride, blocksW * cols.stride, channels]);
   if (rows.padBefore === 0 && cols.padBefore === 0 && blocksH * rows.stride === rows.inSize && blocksW * cols.stride === cols.inSize) return interleaved;
   return tf.slice(interleaved, [0, rows.padBefore, cols.padBefore, 0], [batch, rows.inSize, cols.inSize, channels]) as tf.Tensor4D;
 }
@@ -319,12 +308,6 @@ function conv2DBackpropInput({ inputs, attrs = {} }: KernelArgs): tf.Tensor {
       attrs.pad as PadAttr,
       attrs.dimRoundingMode as RoundingMode,
     );
-    if (isPointwise(info)) {
-      const pixels = info.batchSize * info.inHeight * info.inWidth;
-      const flat = tf.matMul(tf.reshape(dy, [pixels, info.outChannels]), tf.reshape(filter, [info.inChannels, info.outChannels]), false, true);
-      const dx = tf.reshape(flat, inShape);
-      return nchw ? tf.transpose(dx, [0, 3, 1, 2]) : dx;
-    }
     const [rows, cols] = axes(info);
     const dx = transposedConv(dy, filter, rows, cols, {
       kernel: 'Conv2D',

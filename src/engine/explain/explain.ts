@@ -116,7 +116,7 @@ export async function explain(options: ExplainOptions, hooks: RunHooks = {}): Pr
             weight: check.weight,
             relativeResponse: check.relativeResponse,
             flagged: check.flagged,
-            ...(files.absent[i] ? { heatmap: files.absent[i] } : {}),
+            ...(files.absent[i] ? { overlay: files.absent[i] } : {}),
             visual: await visualOf(`${check.layer}:${check.channel}`),
           })),
         ),

@@ -1,6 +1,6 @@
 /** Turns an explanation's [0,1] maps into PNG files: colour heatmaps and overlays on the image. */
 import * as path from 'node:path';
-import { applyColormap, overlayHeatmap, resizeMap, writePng } from '../image';
+import { applyColormap, overlayHeatmap, resizeMap, upscaleNearest, writePng } from '../image';
 import type { Explanation } from './compute-explanation';
 
 export interface OriginalImage {
@@ -12,8 +12,17 @@ export interface OriginalImage {
 
 /** Overlay opacity of the heatmap in the saved PNGs (the panel has a slider). */
 const OVERLAY_ALPHA = 0.5;
+/** Small images (MNIST is 28x28) are enlarged to at least this long side, so the maps are legible. */
+const MIN_DISPLAY_SIDE = 224;
 
-export async function renderHeatmapFiles(dir: string, explanation: Explanation, original: OriginalImage) {
+function enlarge(image: OriginalImage): OriginalImage {
+  const factor = Math.ceil(MIN_DISPLAY_SIDE / Math.max(image.width, image.height));
+  if (factor <= 1) return image;
+  return { pixels: upscaleNearest(image.pixels, image.height, image.width, image.channels, factor), width: image.width * factor, height: image.height * factor, channels: image.channels };
+}
+
+export async function renderHeatmapFiles(dir: string, explanation: Explanation, source: OriginalImage) {
+  const original = enlarge(source);
   const { height, width } = explanation;
   const writeMap = async (stem: string, map: Float32Array) => {
     const heatmap = `${stem}-heatmap.png`;
@@ -28,6 +37,6 @@ export async function renderHeatmapFiles(dir: string, explanation: Explanation, 
   await writePng(path.join(dir, input), original.pixels, original.width, original.height, original.channels as 1 | 3);
   const features = await Promise.all(explanation.features.map((feature, i) => writeMap(`feature-${i + 1}`, feature.heatmap)));
   const combined = await writeMap('combined', explanation.combined);
-  const absent = await Promise.all(explanation.absent.map(async (check, i) => (check.heatmap ? (await writeMap(`absent-${i + 1}`, check.heatmap)).heatmap : undefined)));
+  const absent = await Promise.all(explanation.absent.map(async (check, i) => (check.heatmap ? (await writeMap(`absent-${i + 1}`, check.heatmap)).overlay : undefined)));
   return { input, features, combined, absent };
 }

@@ -51,6 +51,21 @@ export function nearestIndices(from: number, to: number): number[] {
   return Array.from({ length: to }, (_, i) => Math.min(from - 1, Math.floor((i * from) / to)));
 }
 
+const exactResize = new Map<string, boolean>();
+
+/** Whether the backend's resizeNearestNeighbor picks exactly nearestIndices(from, to) (checked once per size pair). */
+function resizeIsExact(from: number, to: number): boolean {
+  const key = `${tf.getBackend()}:${from}->${to}`;
+  let exact = exactResize.get(key);
+  if (exact === undefined) {
+    const picked = tf.tidy(() => tf.image.resizeNearestNeighbor(tf.range(0, from).reshape([1, from, 1, 1]) as tf.Tensor4D, [to, 1], false, false).dataSync());
+    const expected = nearestIndices(from, to);
+    exact = expected.every((v, i) => picked[i] === v);
+    exactResize.set(key, exact);
+  }
+  return exact;
+}
+
 /**
  * Maps the backward signal of a strided window op onto the grid a stride-1 op would have
  * produced ([hs, ws] = padded input - kernel + 1). With the fix it is a nearest-neighbour resize;
@@ -60,7 +75,11 @@ export function strideOneGrid(dy: tf.Tensor4D, strides: Pair, size: Pair, fix: b
   const [sh, sw] = strides;
   if (sh === 1 && sw === 1) return dy;
   const [b, ho, wo, c] = dy.shape;
-  if (fix) return tf.gather(tf.gather(dy, nearestIndices(ho, size[0]), 1), nearestIndices(wo, size[1]), 2);
+  if (fix) {
+    // The resize kernel is much faster than gather, but computes its indices in floating point.
+    if (resizeIsExact(ho, size[0]) && resizeIsExact(wo, size[1])) return tf.image.resizeNearestNeighbor(dy, size, false, false);
+    return tf.gather(tf.gather(dy, nearestIndices(ho, size[0]), 1), nearestIndices(wo, size[1]), 2);
+  }
   const spread = tf.pad(dy.reshape([b, ho, 1, wo, 1, c]), [
     [0, 0],
     [0, 0],

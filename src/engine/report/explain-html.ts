@@ -2,7 +2,7 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import type { ExplanationReport, FeatureVisual } from '../../shared/report';
-import { escapeHtml, formatNumber, image, page } from './html';
+import { escapeHtml, formatNumber, formatPercent, image, page } from './html';
 
 export function renderExplainHtml(report: ExplanationReport, visuals: Record<string, FeatureVisual>): string {
   const probs = [...report.prediction.probabilities].sort((a, b) => b.probability - a.probability).slice(0, 5);
@@ -15,15 +15,15 @@ ${visual ? `<figure>${image(visual.average, 'interpretation', 'width="96"')}<fig
 ${visual ? `<br>${image(visual.strip, 'top training crops')}` : ''}</div></div>`;
   }).join('');
   const absent = report.absent.length
-    ? `<table><tr><th>feature</th><th>weight</th><th>response vs training best</th><th></th></tr>${report.absent.map((a) => `<tr><td>${escapeHtml(a.layer)} #${a.channel}</td><td class="num">${formatNumber(a.weight, 4)}</td><td class="num">${formatNumber(100 * a.relativeResponse, 1)}%</td><td>${a.flagged ? `<span class="bad">fires here</span>${a.heatmap ? ` ${image(a.heatmap, 'where it fires', 'width="64"')}` : ''}` : ''}</td></tr>`).join('')}</table>`
+    ? `<table><tr><th>feature</th><th>weight</th><th>response vs training best</th><th></th></tr>${report.absent.map((a) => `<tr><td>${escapeHtml(a.layer)} #${a.channel}</td><td class="num">${formatNumber(a.weight, 4)}</td><td class="num">${formatNumber(100 * a.relativeResponse, 1)}%</td><td>${a.flagged ? `<span class="bad">fires here</span>${a.overlay ? ` ${image(a.overlay, 'where it fires', 'width="96"')}` : ''}` : ''}</td></tr>`).join('')}</table>`
     : '<p class="muted">No negative-weight features for this class.</p>';
   const body = `
-<h1>Prediction: ${escapeHtml(report.prediction.className)} <span class="muted">(${formatNumber(100 * (report.prediction.probabilities[report.prediction.classIndex]?.probability ?? 0), 1)}%)</span></h1>
+<h1>Prediction: ${escapeHtml(report.prediction.className)} <span class="muted">(${escapeHtml(formatPercent(report.prediction.probabilities[report.prediction.classIndex]?.probability ?? 0))})</span></h1>
 <p class="muted">${escapeHtml(report.image)} &middot; ${escapeHtml(report.createdAt)} &middot; backend ${escapeHtml(report.backend)} &middot; strided fix ${report.params.stridedFix ? 'on' : 'off'}</p>
 <div class="grid">
 <div class="card">${image(report.input, 'input image', 'width="256"')}<div class="muted">input</div></div>
 <div class="card">${image(report.combined.overlay, 'combined explanation', 'width="256"')}<div class="muted">combined explanation</div></div>
-<div class="card"><table>${probs.map((p) => `<tr><td>${escapeHtml(p.className)}</td><td class="num"><span class="bar" style="width:${Math.round(100 * p.probability)}px"></span> ${formatNumber(100 * p.probability, 1)}%</td></tr>`).join('')}</table></div>
+<div class="card"><table>${probs.map((p) => `<tr><td>${escapeHtml(p.className)}</td><td class="num"><span class="bar" style="width:${Math.round(100 * p.probability)}px"></span> ${escapeHtml(formatPercent(p.probability))}</td></tr>`).join('')}</table></div>
 </div>
 <h2>Top ${report.features.length} relevant features, each beside its interpretation</h2>
 ${features || '<p class="muted">No relevant feature of this class responds in this image.</p>'}

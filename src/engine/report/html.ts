@@ -3,6 +3,13 @@ export function escapeHtml(value: unknown): string {
   return String(value).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string);
 }
 
+/** A probability as a percentage that stays readable for tiny values. */
+export function formatPercent(probability: number): string {
+  const percent = 100 * probability;
+  if (percent > 0 && percent < 0.1) return '<0.1%';
+  return `${percent.toFixed(1)}%`;
+}
+
 export function formatNumber(value: number, digits = 3): string {
   if (!Number.isFinite(value)) return String(value);
   if (value !== 0 && Math.abs(value) < 10 ** -digits) return value.toExponential(1);
@@ -39,5 +46,5 @@ export function page(title: string, body: string): string {
 }
 
 export function image(src: string, alt: string, attrs = ''): string {
-  return `<img src="${escapeHtml(src)}" alt="${escapeHtml(alt)}" loading="lazy" ${attrs}>`;
+  return `<img src="${escapeHtml(src)}" alt="${escapeHtml(alt)}" ${attrs}>`;
 }

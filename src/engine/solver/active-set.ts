@@ -56,11 +56,6 @@ export function activeSetSolve(
     }
   }
 
-  let scale = 0;
-  for (let j = 0; j < m; j++) scale = Math.max(scale, Math.abs(xty[j]));
-  if (!(scale > 0)) return { w, iterations };
-  // Half the tolerance leaves room for rounding in the final KKT check.
-  const threshold = 0.5 * tolerance * scale;
 
   const target = new Float64Array(m);
   const u = new Float64Array(m);
@@ -118,8 +113,11 @@ export function activeSetSolve(
 
     // Face optimal: the most violating inactive column joins.
     residualCorrelations(problem, w, r);
+    // Same scale as kkt.ts; half the tolerance leaves room for rounding in the final check.
+    let scale = 0;
+    for (let j = 0; j < m; j++) scale = Math.max(scale, Math.abs(xty[j]), Math.abs(xty[j] - r[j]));
     let best = -1;
-    let bestExcess = threshold;
+    let bestExcess = 0.5 * tolerance * scale;
     for (let q = 0; q < m; q++) {
       if (w[q] !== 0 || !(gram[q * m + q] > 0)) continue;
       const excess = (nonNegative ? r[q] : Math.abs(r[q])) - nu;

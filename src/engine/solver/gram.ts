@@ -67,7 +67,7 @@ export class GramAccumulator {
     this.chunkRows = Math.max(1, Math.floor(options.chunkRows ?? DEFAULT_CHUNK_ROWS));
     this.blockColumns = Math.max(1, Math.floor(options.blockColumns ?? DEFAULT_BLOCK_COLUMNS));
     const kernel = options.kernel ?? 'auto';
-    this.kernel = kernel === 'auto' ? (tf.getBackend() === 'cpu' ? 'js' : 'tf') : kernel;
+    this.kernel = kernel === 'auto' ? autoKernel() : kernel;
     this.gram = new Float64Array(m * m);
     this.xty = new Float64Array(numClasses * m);
     this.yty = new Float64Array(numClasses);
@@ -124,6 +124,16 @@ export class GramAccumulator {
     if (this.kernel === 'tf') addProductTf(data, rows, this.m, this.blockColumns, this.gram);
     else addProductJs(data, rows, this.m, this.gram);
     this.buffered = 0;
+  }
+}
+
+/** tf.matMul wins on wasm and tfjs-node; the cpu backend's matMul is slower than the JS loop. */
+function autoKernel(): 'tf' | 'js' {
+  try {
+    return tf.getBackend() === 'cpu' ? 'js' : 'tf';
+  } catch {
+    // No backend ready: the JS loop needs none.
+    return 'js';
   }
 }
 

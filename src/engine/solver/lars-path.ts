@@ -65,6 +65,7 @@ export function larsLassoPath(
   const chol = new IncrementalCholesky(gram, m);
   const d = new Float64Array(m);
   const a = new Float64Array(m);
+  const join: JoinCandidate = { gamma: 0, index: -1 };
 
   let lambda = 0;
   let first = -1;
@@ -84,6 +85,7 @@ export function larsLassoPath(
 
   let pendingJoin = first;
   let justDropped = -1;
+  let justDroppedSign = 0;
   let l1 = 0;
   let iterations = 0;
   let zeroSteps = 0;
@@ -150,8 +152,7 @@ export function larsLassoPath(
     for (let i = 0; i < k; i++) {
       const di = d[i];
       sd += signs[i] * di;
-      const row = active[i] * m;
-      for (let q = 0; q < m; q++) a[q] += di * gram[row + q];
+      addScaledRow(a, gram, active[i] * m, di, m);
     }
 
     // A column set aside at a tie must not overtake lambda (s_j a_j >= 1), else the greedy choice
@@ -182,32 +183,13 @@ export function larsLassoPath(
         eventIndex = i;
       }
     }
-    for (let q = 0; q < m; q++) {
-      if (dead[q] || position[q] >= 0 || ignored[q] || q === justDropped) continue;
-      const rq = r[q];
-      const aq = a[q];
-      // r_q - g a_q reaches +(lambda - g) ...
-      const den = 1 - aq;
-      if (den > DENOMINATOR_FLOOR) {
-        const g = Math.max(0, (lambda - rq) / den);
-        if (g < gamma) {
-          gamma = g;
-          event = PathEvent.Join;
-          eventIndex = q;
-        }
-      }
-      // ... or -(lambda - g) (signed problem only).
-      if (!nonNegative) {
-        const den2 = 1 + aq;
-        if (den2 > DENOMINATOR_FLOOR) {
-          const g = Math.max(0, (lambda + rq) / den2);
-          if (g < gamma) {
-            gamma = g;
-            event = PathEvent.Join;
-            eventIndex = q;
-          }
-        }
-      }
+    join.gamma = gamma;
+    join.index = -1;
+    firstJoin(r, a, dead, position, ignored, lambda, nonNegative, justDropped, justDroppedSign, join);
+    if (join.index >= 0) {
+      gamma = join.gamma;
+      event = PathEvent.Join;
+      eventIndex = join.index;
     }
 
     l1 = 0;
@@ -224,7 +206,7 @@ export function larsLassoPath(
       for (let i = 0; i < k; i++) sum += signs[i] * r[active[i]];
       lambda = Math.max(0, sum / k);
     } else {
-      for (let q = 0; q < m; q++) r[q] -= gamma * a[q];
+      addScaled(r, a, -gamma, m);
     }
     justDropped = -1;
     zeroSteps = gamma > 0 ? 0 : zeroSteps + 1;
@@ -244,6 +226,7 @@ export function larsLassoPath(
     }
     if (event === PathEvent.Drop) {
       justDropped = active[eventIndex];
+      justDroppedSign = signs[eventIndex];
       removeAt(eventIndex);
     } else {
       pendingJoin = eventIndex;
@@ -252,12 +235,75 @@ export function larsLassoPath(
   return { w, lambda, iterations, budgetReached, degenerate };
 }
 
+interface JoinCandidate {
+  /** In: the step found so far; out: the join step if one comes first. */
+  gamma: number;
+  index: number;
+}
+
+/**
+ * The first inactive column whose correlation r_q - g a_q reaches +-(lambda - g) within the step.
+ * A column that just left at +-lambda may not rejoin on that side in the next step (it is moving
+ * inwards; rounding could say otherwise), but it may reach the opposite side.
+ * Kept apart (like the two loops below) so that the JIT optimises these hot loops early.
+ */
+function firstJoin(
+  r: Float64Array,
+  a: Float64Array,
+  dead: Uint8Array,
+  position: Int32Array,
+  ignored: Uint8Array,
+  lambda: number,
+  nonNegative: boolean,
+  justDropped: number,
+  justDroppedSign: number,
+  best: JoinCandidate,
+): void {
+  let gamma = best.gamma;
+  let index = -1;
+  const m = r.length;
+  for (let q = 0; q < m; q++) {
+    if (dead[q] || position[q] >= 0 || ignored[q]) continue;
+    const rq = r[q];
+    const aq = a[q];
+    const blocked = q === justDropped ? justDroppedSign : 0;
+    const den = 1 - aq;
+    if (blocked !== 1 && den > DENOMINATOR_FLOOR) {
+      const g = Math.max(0, (lambda - rq) / den);
+      if (g < gamma) {
+        gamma = g;
+        index = q;
+      }
+    }
+    if (!nonNegative) {
+      const den2 = 1 + aq;
+      if (blocked !== -1 && den2 > DENOMINATOR_FLOOR) {
+        const g = Math.max(0, (lambda + rq) / den2);
+        if (g < gamma) {
+          gamma = g;
+          index = q;
+        }
+      }
+    }
+  }
+  if (index >= 0) {
+    best.gamma = gamma;
+    best.index = index;
+  }
+}
+
+/** out += scale * gram[offset .. offset + m). */
+function addScaledRow(out: Float64Array, gram: Float64Array, offset: number, scale: number, m: number): void {
+  for (let q = 0; q < m; q++) out[q] += scale * gram[offset + q];
+}
+
+/** out += scale * v. */
+function addScaled(out: Float64Array, v: Float64Array, scale: number, m: number): void {
+  for (let q = 0; q < m; q++) out[q] += scale * v[q];
+}
+
 function refreshCorrelations(problem: L1Problem, w: Float64Array, active: number[], r: Float64Array): void {
   const { gram, xty, m } = problem;
   r.set(xty);
-  for (const j of active) {
-    const wj = w[j];
-    const row = j * m;
-    for (let q = 0; q < m; q++) r[q] -= wj * gram[row + q];
-  }
+  for (const j of active) addScaledRow(r, gram, j * m, -w[j], m);
 }
