@@ -7,7 +7,6 @@
  * The network has a stride-2 convolution on purpose: the paper's strided-convolution fix then
  * matters for its explanations.
  */
-import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
@@ -59,10 +58,9 @@ async function main(): Promise<void> {
   const [, accuracy] = model.evaluate(test.x, test.y, { batchSize: 256 }) as tf.Scalar[];
   const testAccuracy = (await accuracy.data())[0];
   const out = path.resolve(values.out as string);
-  await saveLayersModel(model, out);
-  await fs.writeFile(path.join(out, 'vebi.json'), `${JSON.stringify({ preprocessing: { kind: 'unit' }, classNames: ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'] }, null, 2)}\n`);
   const summary = { backend, epochs, batchSize: 64, trainImages: 60000, testImages: 10000, testAccuracy, trainSeconds: (Date.now() - started) / 1000 };
-  await fs.writeFile(path.join(out, 'training.json'), `${JSON.stringify(summary, null, 2)}\n`);
+  const sidecar = { preprocessing: 'unit', classNames: ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'], _training: summary };
+  await saveLayersModel(model, out, [{ name: 'vebi.json', data: `${JSON.stringify(sidecar, null, 2)}\n` }]);
   process.stdout.write(`Saved ${out}: test accuracy ${(100 * testAccuracy).toFixed(2)}% after ${summary.trainSeconds.toFixed(0)} s on ${backend}\n`);
 }
 

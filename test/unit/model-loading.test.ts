@@ -9,7 +9,7 @@ import { buildBranchy, buildLeNet, buildMobileLike, randomImages, writeTinyGraph
 import { loadModel } from '../../src/engine/model/load-model';
 import { LayerGraphModel } from '../../src/engine/model/layer-graph';
 import { saveLayersModel } from '../../src/engine/model/safe-io-handler';
-import { writeFolderAtomically } from '../../src/engine/model/atomic-folder';
+import { writeFilesAtomically } from '../../src/engine/fs/atomic-folder';
 import { isVebiError, type VebiErrorCode } from '../../src/shared/errors';
 
 async function tempDir(): Promise<string> {
@@ -198,13 +198,13 @@ test('a saved model folder is never half-written', async () => {
   const dir = path.join(root, 'model');
 
   // A write that fails after its first file leaves nothing at the target and no temporary folder.
-  await assert.rejects(writeFolderAtomically(dir, [{ name: 'model.json', data: '{}' }, { name: 'missing-sub/x.bin', data: new Uint8Array(4) }]));
+  await assert.rejects(writeFilesAtomically(dir, [{ name: 'model.json', data: '{}' }, { name: 'missing-sub/x.bin', data: new Uint8Array(4) }]));
   assert.deepEqual(await fs.readdir(root), []);
 
   // Replacing a saved model: a failure keeps the old model whole; success swaps it in one step.
   const file = await writeTinyModel(dir, buildLeNet, 1);
   const before = await fs.readFile(path.join(dir, 'group1-shard1of1.bin'));
-  await assert.rejects(writeFolderAtomically(dir, [{ name: 'model.json', data: '{}' }, { name: 'missing-sub/x.bin', data: new Uint8Array(4) }]));
+  await assert.rejects(writeFilesAtomically(dir, [{ name: 'model.json', data: '{}' }, { name: 'missing-sub/x.bin', data: new Uint8Array(4) }]));
   assert.deepEqual(await fs.readFile(path.join(dir, 'group1-shard1of1.bin')), before);
   (await loadModel(file)).dispose();
   await writeTinyModel(dir, buildLeNet, 2);

@@ -284,6 +284,10 @@ describe('solver', () => {
         assert.ok(s.w.every((v) => v === 0));
         assert.equal(s.objective, 0);
         assert.equal(s.kktViolation, 0);
+        // From a non-zero start the active-set method must come back to X w = 0.
+        const start = new Float64Array(40).fill(0.05);
+        const polished = activeSetSolve(classProblem(data, 2), start, 10, nonNegative, 1e-10);
+        assert.ok(objective(classProblem(data, 2), polished.w) <= 1e-12);
       }
     });
 

@@ -17,7 +17,7 @@ import { FeatureTable } from '../interpret/feature-table';
 import type { RunHooks } from '../interpret/interpret';
 import { loadModel } from '../model/load-model';
 import type { VebiModel } from '../model/types';
-import { writeFolderAtomically } from '../report/atomic-folder';
+import { writeFolderAtomically } from '../fs/atomic-folder';
 import { writeExplainHtml } from '../report/explain-html';
 import { readInterpretation } from '../report/read-report';
 import type { LoadedInterpretation } from '../report/read-report';
@@ -52,6 +52,8 @@ export async function explain(options: ExplainOptions, hooks: RunHooks = {}): Pr
   }
   const modelPath = path.resolve(options.modelPath);
   const imagePath = path.resolve(options.imagePath);
+  // The image first: the cheapest input to check, and the one most often wrong.
+  const original = await decodeImageOriginal(imagePath, OVERLAY_MAX_SIDE);
   const interpretation = await readInterpretation(await findReport(modelPath, options));
   const backend = await selectBackend(options.backend ?? 'auto');
   const model = await loadModel(modelPath);
@@ -61,7 +63,6 @@ export async function explain(options: ExplainOptions, hooks: RunHooks = {}): Pr
     const timings: Record<string, number> = { loadMs: performance.now() - started };
     hooks.onProgress?.({ stage: 'explain', unit: 'steps', done: 0, total: 2 });
     const pixels = await decodeImage(imagePath, { height, width, channels: channels as 1 | 3 });
-    const original = await decodeImageOriginal(imagePath, OVERLAY_MAX_SIDE);
     if (hooks.signal?.aborted) throw cancelledError();
 
     const t0 = performance.now();

@@ -17,7 +17,7 @@ import { checkClassCount, readPreprocessingSidecar, scanDataset } from '../data'
 import { extractFeatures } from '../features/extract-features';
 import { loadModel } from '../model/load-model';
 import type { VebiModel } from '../model/types';
-import { copyFolderAtomically, writeFolderAtomically } from '../report/atomic-folder';
+import { copyFolderAtomically, writeFolderAtomically } from '../fs/atomic-folder';
 import { writeInterpretHtml } from '../report/interpret-html';
 import { TOOL } from '../tool';
 import { FeatureTable, visualFileStem, visualKey } from './feature-table';

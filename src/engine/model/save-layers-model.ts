@@ -6,7 +6,9 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { VebiError } from '../../shared/errors';
-import { writeFolderAtomically } from './atomic-folder';
+import { writeFilesAtomically } from '../fs/atomic-folder';
+import type { FolderFile } from '../fs/atomic-folder';
+import { SIDECAR_FILE_NAME } from '../data/sidecar';
 
 export const WEIGHTS_FILE = 'group1-shard1of1.bin';
 
@@ -21,7 +23,7 @@ async function checkReplaceable(dir: string): Promise<void> {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
     throw err;
   }
-  const foreign = names.filter((n) => n !== 'model.json' && !n.endsWith('.bin'));
+  const foreign = names.filter((n) => n !== 'model.json' && n !== SIDECAR_FILE_NAME && !n.endsWith('.bin'));
   if (foreign.length > 0) {
     throw new VebiError(
       'BAD_ARGUMENT',
@@ -31,11 +33,14 @@ async function checkReplaceable(dir: string): Promise<void> {
   }
 }
 
-/** Writes `model` to `dir` (created or replaced as a whole); returns the path of model.json. */
-export async function saveLayersModel(model: tf.LayersModel, dir: string): Promise<string> {
+/**
+ * Writes `model` to `dir` (created or replaced as a whole) with optional extra files such as the
+ * vebi.json sidecar; returns the path of model.json.
+ */
+export async function saveLayersModel(model: tf.LayersModel, dir: string, extraFiles: FolderFile[] = []): Promise<string> {
   const target = path.resolve(dir);
   await checkReplaceable(target);
-  let files: { name: string; data: Uint8Array | string }[] = [];
+  let files: FolderFile[] = [];
   await model.save(
     tf.io.withSaveHandler(async (artifacts) => {
       const weights = new Uint8Array(tf.io.CompositeArrayBuffer.join(artifacts.weightData ?? new ArrayBuffer(0)));
@@ -55,6 +60,6 @@ export async function saveLayersModel(model: tf.LayersModel, dir: string): Promi
       return { modelArtifactsInfo: tf.io.getModelArtifactsInfoForJSON(artifacts) };
     }),
   );
-  await writeFolderAtomically(target, files);
+  await writeFilesAtomically(target, [...files, ...extraFiles]);
   return path.join(target, 'model.json');
 }

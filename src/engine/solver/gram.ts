@@ -91,10 +91,14 @@ export class GramAccumulator {
       if (!(label >= 0 && label < numClasses)) {
         throw new VebiError('BAD_ARGUMENT', `Label ${label} at row ${r} is outside 0..${numClasses - 1}.`);
       }
+    }
+    const { xty, yty } = this;
+    for (let r = 0; r < n; r++) {
+      const label = labels[r];
       const off = r * m;
       const cls = label * m;
-      for (let i = 0; i < m; i++) this.xty[cls + i] += rows[off + i];
-      this.yty[label] += 1;
+      for (let i = 0; i < m; i++) xty[cls + i] += rows[off + i];
+      yty[label] += 1;
     }
     let r = 0;
     while (r < n) {

@@ -44,3 +44,24 @@ async function replaceFolder(source: string, target: string): Promise<void> {
 export async function copyFolderAtomically(source: string, target: string): Promise<void> {
   await writeFolderAtomically(target, (temp) => fs.cp(source, temp, { recursive: true }));
 }
+
+export interface FolderFile {
+  /** File name inside the folder. */
+  name: string;
+  data: Uint8Array | string;
+}
+
+/** Replaces `target` with a folder holding exactly `files`, each flushed to disk before the swap. */
+export async function writeFilesAtomically(target: string, files: FolderFile[]): Promise<void> {
+  await writeFolderAtomically(target, async (temp) => {
+    for (const file of files) {
+      const handle = await fs.open(path.join(temp, file.name), 'wx');
+      try {
+        await handle.writeFile(file.data);
+        await handle.sync(); // the rename must not expose a file whose data is still in flight
+      } finally {
+        await handle.close();
+      }
+    }
+  });
+}
