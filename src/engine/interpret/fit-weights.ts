@@ -2,6 +2,7 @@
  * Relevant features of every class (method.md section 2): per class the L1-ball constrained least
  * squares of the one-hot label on the feature matrix, non-negative and signed, sharing one Gram matrix.
  */
+import { cancelledError } from '../../shared/errors';
 import type { ProgressListener } from '../../shared/progress';
 import { buildGram, classProblem, solveL1Constrained } from '../solver';
 
@@ -43,7 +44,7 @@ export async function fitClassWeights(
     }
     hooks.onProgress?.({ stage: 'solve', unit: 'classes', done: j + 1, total: numClasses });
     await new Promise((resolve) => setImmediate(resolve)); // let a cancel arrive between classes
-    if (hooks.signal?.aborted) break;
+    if (hooks.signal?.aborted) throw cancelledError();
   }
   return { nonNegative, signed, gramMs };
 }

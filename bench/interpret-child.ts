@@ -1,0 +1,47 @@
+/**
+ * One `interpret` run in its own process, so its peak RSS is its own. Prints one JSON line.
+ *   node --import tsx bench/interpret-child.ts --model M --data DIR --out DIR [--limit N] [--backend B]
+ */
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import { parseArgs } from 'node:util';
+import { interpret } from '../src/engine';
+import type { BackendChoice } from '../src/shared/params';
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({ options: { model: { type: 'string' }, data: { type: 'string' }, out: { type: 'string' }, limit: { type: 'string' }, backend: { type: 'string', default: 'auto' } } });
+  let dataDir = values.data as string;
+  if (values.limit) dataDir = await subsetFolder(dataDir, Number(values.limit), `${values.out}-data`);
+  const started = performance.now();
+  const { report } = await interpret({ modelPath: values.model as string, dataDir, outDir: values.out as string, backend: values.backend as BackendChoice, cacheDir: null });
+  const featureMatrixMB = (report.data.numImages * report.model.featureCount * 4) / 2 ** 20;
+  process.stdout.write(
+    `${JSON.stringify({
+      images: report.data.numImages,
+      features: report.model.featureCount,
+      backend: report.backend,
+      ...report.timings,
+      wallMs: performance.now() - started,
+      peakRssMB: process.resourceUsage().maxRSS / 1024,
+      featureMatrixMB,
+    })}\n`,
+  );
+}
+
+/** A class-balanced subset of an image folder as symlinks (first images of each class). */
+async function subsetFolder(source: string, limit: number, target: string): Promise<string> {
+  await fs.rm(target, { recursive: true, force: true });
+  const classes = (await fs.readdir(source, { withFileTypes: true })).filter((d) => d.isDirectory() && !d.name.startsWith('.')).map((d) => d.name).sort();
+  const perClass = Math.ceil(limit / classes.length);
+  for (const name of classes) {
+    await fs.mkdir(path.join(target, name), { recursive: true });
+    const files = (await fs.readdir(path.join(source, name))).filter((f) => !f.startsWith('.')).sort().slice(0, perClass);
+    await Promise.all(files.map((f) => fs.symlink(path.resolve(source, name, f), path.join(target, name, f))));
+  }
+  return target;
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${String(error)}\n`);
+  process.exit(1);
+});
