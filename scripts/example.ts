@@ -25,9 +25,9 @@ async function run(): Promise<number> {
   const report = path.join(root, 'runs/mnist-interpret');
   let code = await cli(['interpret', '--model', model, '--data', trainDir, '--out', report, ...backend], controller.signal);
   if (code !== 0) return code;
-  const digits = (await fs.readdir(testDir)).sort().slice(0, Number(values.explain));
+  const digits = (await fs.readdir(testDir, { withFileTypes: true })).filter((d) => d.isDirectory()).map((d) => d.name).sort().slice(0, Number(values.explain));
   for (const digit of digits) {
-    const image = path.join(testDir, digit, (await fs.readdir(path.join(testDir, digit))).sort()[0]);
+    const image = path.join(testDir, digit, (await fs.readdir(path.join(testDir, digit))).filter((f) => f.endsWith('.png')).sort()[0]);
     code = await cli(['explain', '--model', model, '--image', image, '--report', report, '--out', path.join(root, `runs/mnist-explain-${digit}`), ...backend], controller.signal);
     if (code !== 0) return code;
   }
@@ -35,4 +35,10 @@ async function run(): Promise<number> {
   return 0;
 }
 
-run().then((code) => process.exit(code));
+run().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    process.stderr.write(`example: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(1);
+  },
+);
