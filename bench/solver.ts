@@ -9,6 +9,7 @@
 import { selectBackend } from '../src/engine/backend/select-backend';
 import { buildGram, solveAllClasses, type GramKernel } from '../src/engine/solver';
 import type { BackendChoice } from '../src/shared/params';
+import { seededRandom as prng } from '../test/helpers/seeded-random';
 
 export interface SolverBenchOptions {
   rows?: number;
@@ -19,16 +20,6 @@ export interface SolverBenchOptions {
   seed?: number;
 }
 
-function prng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function syntheticFeatures(n: number, m: number, classes: number, seed: number): { x: Float32Array; labels: Int32Array } {
   const rand = prng(seed);

@@ -6,6 +6,7 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { writePng } from '../../src/engine/image';
+import { seededRandom } from './seeded-random';
 
 export interface ImageFolderOptions {
   classes: number;
@@ -28,17 +29,6 @@ export interface ImageFolder {
   width: number;
 }
 
-/** mulberry32: tiny, seedable, good enough for fixtures. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Top-left corner of class k's square: classes spread over a grid covering the image. */
 export function squarePosition(label: number, classes: number, height: number, width: number): { top: number; left: number; side: number } {

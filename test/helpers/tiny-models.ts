@@ -13,20 +13,10 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { saveLayersModel } from '../../src/engine/model/safe-io-handler';
+import { seededRandom } from './seeded-random';
 
 export type TinyModelBuilder = (seed?: number) => tf.LayersModel;
 
-/** mulberry32: small, fast, deterministic. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Replaces every weight with seeded values of a sensible scale (BatchNorm variances stay positive). */
 export function seedWeights(model: tf.LayersModel, seed: number): void {

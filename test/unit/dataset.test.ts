@@ -21,7 +21,8 @@ import type { ImageBatch } from '../../src/engine/data';
 import { crc32, decodePngSimple, encodePng, writePng } from '../../src/engine/image';
 import { isVebiError } from '../../src/shared/errors';
 import type { Preprocessing } from '../../src/shared/params';
-import { makeImageFolder, seededRandom } from '../helpers/make-image-folder';
+import { makeImageFolder } from '../helpers/make-image-folder';
+import { seededRandom } from '../helpers/seeded-random';
 
 let tmp: string;
 before(async () => {

@@ -4,15 +4,11 @@ import * as tf from '@tensorflow/tfjs';
 import { useBackend } from '../helpers/backend';
 import { featureVectors, peakResponses } from '../../src/engine/features/feature-vector';
 import { TopKTracker } from '../../src/engine/features/top-k-tracker';
-
-function seeded(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
-}
+import { seededRandom } from '../helpers/seeded-random';
 
 test('feature vectors: each layer block sums to 1 before L2, rows have unit norm after, zero layers stay zero', async () => {
   await useBackend('wasm');
-  const rand = seeded(3);
+  const rand = seededRandom(3);
   const conv = tf.tensor4d(Array.from({ length: 2 * 4 * 4 * 3 }, () => rand() - 0.3), [2, 4, 4, 3]);
   const dense = tf.tensor2d([[0, 0, 0, 0, 0], [1, -2, 0, 3, 0]], [2, 5]);
   const blocks = featureVectors([conv, dense], false).arraySync();
@@ -40,7 +36,7 @@ test('peak responses: max over space and its flat position per channel', async (
 });
 
 test('top-k tracker keeps the k best per feature, whatever the batch split, ties to the earlier image', () => {
-  const rand = seeded(11);
+  const rand = seededRandom(11);
   const n = 300;
   const m = 7;
   const k = 5;

@@ -24,7 +24,7 @@ import {
   writePng,
 } from '../../src/engine/image';
 import { isVebiError } from '../../src/shared/errors';
-import { seededRandom } from '../helpers/make-image-folder';
+import { seededRandom } from '../helpers/seeded-random';
 
 function randomFloats(n: number, seed: number, lo = -1, hi = 1): Float32Array {
   const rng = seededRandom(seed);
