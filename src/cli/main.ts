@@ -91,6 +91,7 @@ async function runInterpret(args: string[], signal: AbortSignal, onProgress: Run
     preprocessing: { type: 'string' },
     'on-bad-file': { type: 'string' },
     'no-l2': { type: 'boolean' },
+    layers: { type: 'string' },
   });
   if (values.help) {
     process.stdout.write(USAGE);
@@ -108,6 +109,7 @@ async function runInterpret(args: string[], signal: AbortSignal, onProgress: Run
         labels: oneOf<LabelSource>(values.labels, 'labels', ['gt', 'predicted']),
         preprocessing: typeof values.preprocessing === 'string' ? parsePreprocessing(values.preprocessing) : undefined,
         l2Normalize: values['no-l2'] ? false : undefined,
+        layers: typeof values.layers === 'string' ? values.layers.split(',').map((name) => name.trim()).filter(Boolean) : undefined,
       },
       backend: oneOf(values.backend, 'backend', BACKENDS),
       onBadFile: oneOf(values['on-bad-file'], 'on-bad-file', ['skip', 'fail'] as const),

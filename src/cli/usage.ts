@@ -13,6 +13,7 @@ Usage:
                              (default: vebi.json next to the model, else unit = x/255)
         --on-bad-file skip|fail  unreadable images are skipped and listed (default) or fatal
         --no-l2              do not L2-normalise feature vectors
+        --layers a,b,c       take features only from these layers (default: all)
 
   vebi explain --model M --image IMG --out DIR [--report DIR] [options]
       Explains one prediction by its top relevant features, each heatmap beside what the

@@ -20,6 +20,8 @@ export interface InterpretParams {
   preprocessing: Preprocessing;
   /** L2-normalise each feature vector after the per-layer L1 normalisation (method.md section 1). */
   l2Normalize: boolean;
+  /** Only these feature layers provide features (default: every feature layer). */
+  layers?: string[];
 }
 
 export const DEFAULT_INTERPRET_PARAMS: InterpretParams = {

@@ -36,10 +36,16 @@ export async function hashModel(modelPath: string): Promise<string> {
   return hash.digest('hex');
 }
 
+const STAT_CHUNK = 256;
+
 export async function hashDataListing(items: DatasetItem[]): Promise<string> {
   const hash = createHash('sha256');
-  const stats = await Promise.all(items.map((item) => fs.stat(item.path)));
-  items.forEach((item, i) => hash.update(`${item.relPath}\0${item.label}\0${stats[i].size}\0${stats[i].mtimeMs}\n`));
+  // In chunks: 60,000 stat calls at once would hold 60,000 Stats objects and file handles.
+  for (let start = 0; start < items.length; start += STAT_CHUNK) {
+    const chunk = items.slice(start, start + STAT_CHUNK);
+    const stats = await Promise.all(chunk.map((item) => fs.stat(item.path)));
+    chunk.forEach((item, i) => hash.update(`${item.relPath}\0${item.label}\0${stats[i].size}\0${stats[i].mtimeMs}\n`));
+  }
   return hash.digest('hex');
 }
 

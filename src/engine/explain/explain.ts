@@ -16,6 +16,7 @@ import { decodeImage, decodeImageOriginal, preprocess } from '../data';
 import { FeatureTable } from '../interpret/feature-table';
 import type { RunHooks } from '../interpret/interpret';
 import { loadModel } from '../model/load-model';
+import { restrictFeatureLayers } from '../model/restrict-feature-layers';
 import type { VebiModel } from '../model/types';
 import { writeFolderAtomically } from '../fs/atomic-folder';
 import { writeExplainHtml } from '../report/explain-html';
@@ -56,7 +57,7 @@ export async function explain(options: ExplainOptions, hooks: RunHooks = {}): Pr
   const original = await decodeImageOriginal(imagePath, OVERLAY_MAX_SIDE);
   const interpretation = await readInterpretation(await findReport(modelPath, options));
   const backend = await selectBackend(options.backend ?? 'auto');
-  const model = await loadModel(modelPath);
+  const model = restrictFeatureLayers(await loadModel(modelPath), interpretation.report.params.layers);
   try {
     checkReportMatchesModel(interpretation, model);
     const [height, width, channels] = model.inputShape;

@@ -16,6 +16,7 @@ import { ResultCache } from '../cache/result-cache';
 import { checkClassCount, readPreprocessingSidecar, scanDataset } from '../data';
 import { extractFeatures } from '../features/extract-features';
 import { loadModel } from '../model/load-model';
+import { restrictFeatureLayers } from '../model/restrict-feature-layers';
 import type { VebiModel } from '../model/types';
 import { copyFolderAtomically, writeFolderAtomically } from '../fs/atomic-folder';
 import { writeInterpretHtml } from '../report/interpret-html';
@@ -87,7 +88,7 @@ export async function interpret(options: InterpretOptions, hooks: RunHooks = {})
   }
 
   const backend = await selectBackend(options.backend ?? 'auto');
-  const model = await loadModel(modelPath);
+  const model = restrictFeatureLayers(await loadModel(modelPath), params.layers);
   try {
     checkClassCount(dataset.classes, model.numClasses, dataset.root);
     requireImageChannels(model);
