@@ -16,7 +16,7 @@ export function renderInterpretHtml(report: InterpretReport): string {
 <tr><td>Data</td><td>${report.data.numImages} images, ${report.data.skipped.length} skipped</td></tr>
 <tr><td>Accuracy on the folder</td><td>${formatNumber(100 * report.data.accuracy, 2)}%</td></tr>
 <tr><td>Parameters</td><td><code>${escapeHtml(JSON.stringify(report.params))}</code></td></tr>
-<tr><td>Time</td><td>${Object.entries(report.timings).map(([k, v]) => `${escapeHtml(k)} ${formatNumber(v, 1)}`).join(', ')}</td></tr>
+<tr><td>Time</td><td>${escapeHtml(formatTimings(report.timings))}</td></tr>
 </table>
 ${layerTable(report)}
 ${report.data.skipped.length ? `<details><summary class="bad">${report.data.skipped.length} files skipped</summary><ul>${report.data.skipped.map((s) => `<li><code>${escapeHtml(s.path)}</code>: ${escapeHtml(s.reason)}</li>`).join('')}</ul></details>` : ''}
@@ -30,6 +30,17 @@ ${report.data.skipped.length ? `<details><summary class="bad">${report.data.skip
 <h3>Absent</h3>${featureList(report, c.absent.filter((f) => f.visual))}
 </details>`).join('');
   return page('VEBI interpretation', overview + classes);
+}
+
+function formatTimings(t: Record<string, number>): string {
+  const seconds = (ms: number | undefined) => (ms === undefined ? '?' : `${(ms / 1000).toFixed(ms < 10000 ? 2 : 1)} s`);
+  return [
+    `total ${seconds(t.totalMs)}`,
+    `loading ${seconds(t.loadMs)}`,
+    `features ${seconds(t.featuresMs)}${t.imagesPerSecond ? ` (${Math.round(t.imagesPerSecond)} images/s)` : ''}`,
+    `solver ${seconds(t.solveMs)}`,
+    `visualisations ${seconds(t.visualsMs)}`,
+  ].join(', ');
 }
 
 function layerTable(report: InterpretReport): string {
