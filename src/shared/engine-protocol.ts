@@ -1,0 +1,53 @@
+/**
+ * Messages between the VS Code extension host and the engine process it starts (one union per
+ * direction, string `type` discriminants). Results travel as files: the engine writes a report
+ * folder and answers with its path.
+ */
+import type { PlainError } from './errors';
+import type { BackendChoice, ExplainParams, InterpretParams } from './params';
+import type { ProgressEvent } from './progress';
+
+export interface InterpretJob {
+  modelPath: string;
+  dataDir: string;
+  outDir: string;
+  params: Partial<InterpretParams>;
+  backend: BackendChoice;
+  onBadFile: 'skip' | 'fail';
+  /** The engine's result cache; null disables it. */
+  cacheDir: string | null;
+}
+
+export interface ExplainJob {
+  modelPath: string;
+  imagePath: string;
+  reportDir: string;
+  outDir: string;
+  params: Partial<ExplainParams>;
+  backend: BackendChoice;
+}
+
+export type EngineRequest =
+  | { type: 'interpret'; id: number; job: InterpretJob }
+  | { type: 'explain'; id: number; job: ExplainJob }
+  | { type: 'cancel'; id: number };
+
+export type EngineResult = { kind: 'interpretation'; outDir: string; cached: boolean; backend: string } | { kind: 'explanation'; outDir: string; backend: string };
+
+export type EngineEvent =
+  | { type: 'ready'; pid: number }
+  | { type: 'progress'; id: number; event: ProgressEvent }
+  | { type: 'done'; id: number; result: EngineResult; peakRssMB: number }
+  | { type: 'failed'; id: number; error: PlainError };
+
+export function isEngineEvent(value: unknown): value is EngineEvent {
+  if (typeof value !== 'object' || value === null) return false;
+  const type = (value as { type?: unknown }).type;
+  return type === 'ready' || type === 'progress' || type === 'done' || type === 'failed';
+}
+
+export function isEngineRequest(value: unknown): value is EngineRequest {
+  if (typeof value !== 'object' || value === null) return false;
+  const { type, id } = value as { type?: unknown; id?: unknown };
+  return (type === 'interpret' || type === 'explain' || type === 'cancel') && typeof id === 'number';
+}

@@ -1,0 +1,79 @@
+/**
+ * Messages between the extension host and the VEBI panel (webview). The webview never computes:
+ * it shows reports the engine wrote. Image paths in reports are relative to their folder; the host
+ * sends each folder's webview URI (`base`) and the webview joins `${base}/${relativePath}`.
+ */
+import type { PlainError } from './errors';
+import type { ProgressEvent } from './progress';
+import type { ExplanationReport, InterpretReport } from './report';
+
+export type PanelView = 'overview' | 'classes' | 'explain';
+
+export interface ShownInterpretation {
+  report: InterpretReport;
+  /** Webview URI of the report folder. */
+  base: string;
+  /** True when the result came from the cache. */
+  cached: boolean;
+}
+
+export interface ShownExplanation {
+  report: ExplanationReport;
+  base: string;
+}
+
+/** Everything the panel needs to draw itself; also what the serializer restores after a reload. */
+export interface PanelState {
+  /** The model this panel is about (absolute path). */
+  modelPath: string;
+  interpretation?: ShownInterpretation;
+  explanation?: ShownExplanation;
+  /** A run in progress, if any. */
+  progress?: ProgressEvent;
+  error?: PlainError;
+  view: PanelView;
+}
+
+export type HostToPanel =
+  | { type: 'init'; state: PanelState }
+  | { type: 'progress'; event: ProgressEvent | undefined }
+  | { type: 'interpretation'; interpretation: ShownInterpretation }
+  | { type: 'explanation'; explanation: ShownExplanation }
+  | { type: 'error'; error: PlainError | undefined }
+  | { type: 'layerLocation'; layer: string; found: boolean; message: string }
+  | { type: 'show'; view: PanelView };
+
+export type PanelToHost =
+  | { type: 'ready' }
+  | { type: 'pickImage' }
+  /** An image of the interpreted folder, by its dataset-relative path. */
+  | { type: 'explainDatasetImage'; relPath: string }
+  /** A file dropped on the panel (a URI string from the drop's text/uri-list). */
+  | { type: 'explainUri'; uri: string }
+  | { type: 'revealLayer'; layer: string }
+  | { type: 'rerun' }
+  | { type: 'cancel' }
+  | { type: 'exportReport' }
+  | { type: 'viewChanged'; view: PanelView };
+
+const PANEL_TO_HOST_TYPES = new Set(['ready', 'pickImage', 'explainDatasetImage', 'explainUri', 'revealLayer', 'rerun', 'cancel', 'exportReport', 'viewChanged']);
+
+/** Webview messages are untrusted input: check the shape before acting on one. */
+export function parsePanelMessage(value: unknown): PanelToHost | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const message = value as Record<string, unknown>;
+  if (typeof message.type !== 'string' || !PANEL_TO_HOST_TYPES.has(message.type)) return undefined;
+  const text = (key: string) => typeof message[key] === 'string' && (message[key] as string).length > 0 && (message[key] as string).length < 4096;
+  switch (message.type) {
+    case 'explainDatasetImage':
+      return text('relPath') ? { type: 'explainDatasetImage', relPath: message.relPath as string } : undefined;
+    case 'explainUri':
+      return text('uri') ? { type: 'explainUri', uri: message.uri as string } : undefined;
+    case 'revealLayer':
+      return text('layer') ? { type: 'revealLayer', layer: message.layer as string } : undefined;
+    case 'viewChanged':
+      return message.view === 'overview' || message.view === 'classes' || message.view === 'explain' ? { type: 'viewChanged', view: message.view } : undefined;
+    default:
+      return { type: message.type } as PanelToHost;
+  }
+}
