@@ -22,7 +22,7 @@ export function restrictFeatureLayers(model: VebiModel, keep: string[] | undefin
   const layers: LayerSummary[] = model.layers.map((layer) => {
     if (!layer.isFeature) return layer;
     if (!kept.has(layer.name)) {
-      const { featureOffset: _offset, ...rest } = layer;
+      const { featureOffset: _unused, ...rest } = layer;
       return { ...rest, isFeature: false, skipReason: 'excluded by the layers parameter' };
     }
     const restricted = { ...layer, featureOffset: offset };
