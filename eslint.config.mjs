@@ -20,6 +20,14 @@ export default tseslint.config(
     rules: { 'no-restricted-imports': ['error', { paths: [{ name: 'vscode', message: 'Only src/extension may import vscode.' }], patterns: [{ group: ['**/extension/**', '**/webview-ui/**'], message: 'The engine and CLI do not depend on the front ends.' }] }] },
   },
   {
+    files: ['src/extension/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [{ regex: '^@tensorflow/|^sharp$|/engine/(?!data/preprocess$)|/cli/', message: 'The extension host never loads tfjs, sharp or the engine: it talks to the engine process.' }] }] },
+  },
+  {
+    files: ['webview-ui/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [{ regex: '/src/(?!shared/)|^node:|^vscode$', message: 'The webview imports only src/shared.' }] }] },
+  },
+  {
     files: ['src/engine/**/*.ts'],
     rules: { 'no-console': 'error', 'no-restricted-imports': ['error', { paths: [{ name: 'vscode', message: 'Only src/extension may import vscode.' }], patterns: [{ group: ['**/cli/**', '**/extension/**', '**/webview-ui/**'], message: 'The engine never depends on a front door.' }] }] },
   },

@@ -1,5 +1,5 @@
-// Bundles the CLI (and later the extension, engine worker and webview) with esbuild.
-// sharp and tfjs-node stay external: they carry native parts resolved at run time.
+// Bundles the CLI, the engine process, the VS Code extension and the panel with esbuild.
+// sharp and tfjs-node stay external (native parts resolved at run time); vscode is provided by VS Code.
 import { build } from 'esbuild';
 import { copyFileSync, mkdirSync, readdirSync, chmodSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -8,21 +8,28 @@ import path from 'node:path';
 const require = createRequire(import.meta.url);
 const dist = path.resolve('dist');
 mkdirSync(dist, { recursive: true });
+const production = process.argv.includes('--production');
 
-await build({
-  entryPoints: { cli: 'src/cli/index.ts' },
-  outdir: dist,
+const node = {
   bundle: true,
   platform: 'node',
   target: 'node20',
   format: 'cjs',
-  sourcemap: true,
-  external: ['sharp', '@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu'],
+  sourcemap: !production,
+  minify: production,
+  external: ['sharp', '@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu', 'vscode'],
   logLevel: 'warning',
-});
+};
+
+await Promise.all([
+  build({ ...node, entryPoints: { cli: 'src/cli/index.ts', 'engine-worker': 'src/worker/engine-worker.ts' }, outdir: dist }),
+  // The extension host side never bundles tfjs: a lint rule and this separate entry keep it so.
+  build({ ...node, entryPoints: { extension: 'src/extension/extension.ts' }, outdir: dist }),
+  build({ bundle: true, platform: 'browser', target: 'es2022', format: 'iife', sourcemap: !production, minify: production, entryPoints: { webview: 'webview-ui/src/main.ts' }, outdir: dist, logLevel: 'warning' }),
+]);
 chmodSync(path.join(dist, 'cli.js'), 0o755);
 
 // The wasm backend loads its binaries from next to the bundle (see select-backend.ts).
 const wasmDir = path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm'));
-for (const file of readdirSync(wasmDir).filter((f) => f.endsWith('.wasm'))) copyFileSync(path.join(wasmDir, file), path.join(dist, file));
-console.log(`built ${dist}`);
+for (const file of readdirSync(wasmDir).filter((f) => f.endsWith('.wasm') && !f.includes('threaded'))) copyFileSync(path.join(wasmDir, file), path.join(dist, file));
+console.log(`built ${dist}${production ? ' (production)' : ''}`);

@@ -19,6 +19,7 @@ export function exitCodeFor(code: VebiErrorCode): number {
     case 'CANCELLED':
       return EXIT.cancelled;
     case 'INTERNAL':
+    case 'ENGINE_CRASHED':
       return EXIT.internal;
     default:
       return EXIT.input;

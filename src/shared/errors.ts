@@ -21,6 +21,7 @@ export type VebiErrorCode =
   | 'REPORT_INVALID'
   | 'BACKEND_UNAVAILABLE'
   | 'CANCELLED'
+  | 'ENGINE_CRASHED'
   | 'INTERNAL';
 
 export interface PlainError {

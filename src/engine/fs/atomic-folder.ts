@@ -9,6 +9,7 @@ import * as path from 'node:path';
 export async function writeFolderAtomically<T>(target: string, fill: (tempDir: string) => Promise<T>): Promise<T> {
   const parent = path.dirname(path.resolve(target));
   await fs.mkdir(parent, { recursive: true });
+  await removeStalePartials(parent, path.basename(target));
   const temp = path.join(parent, `.${path.basename(target)}.partial-${process.pid}-${randomBytes(4).toString('hex')}`);
   await fs.mkdir(temp);
   try {
@@ -18,6 +19,28 @@ export async function writeFolderAtomically<T>(target: string, fill: (tempDir: s
   } catch (error) {
     await fs.rm(temp, { recursive: true, force: true });
     throw error;
+  }
+}
+
+/**
+ * A process killed while writing (the extension kills a cancelled engine that does not stop in
+ * time) leaves its hidden partial folder behind: remove those whose writer is no longer alive.
+ */
+async function removeStalePartials(parent: string, base: string): Promise<void> {
+  const prefix = `.${base}.partial-`;
+  const names = (await fs.readdir(parent)).filter((name) => name.startsWith(prefix));
+  for (const name of names) {
+    const pid = Number(name.slice(prefix.length).split('-')[0]);
+    if (Number.isInteger(pid) && pid !== process.pid && !isAlive(pid)) await fs.rm(path.join(parent, name), { recursive: true, force: true });
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 

@@ -1,0 +1,287 @@
+/**
+ * The commands: interpret a model, explain an image, open / export the last report, clear the
+ * cache, reveal a layer in the training code. Heavy work goes to the engine process; this side
+ * only moves paths, messages and JSON.
+ */
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { cancelledError, toPlainError } from '../shared/errors';
+import type { PlainError } from '../shared/errors';
+import type { PanelToHost } from '../shared/panel-protocol';
+import type { ProgressEvent } from '../shared/progress';
+import type { ExplanationReport, InterpretReport } from '../shared/report';
+import { withCancellableProgress } from './cancellation';
+import type { EngineClient } from './engine-client';
+import { findLayerInText, TRAINING_CODE_EXCLUDE, TRAINING_CODE_GLOB } from './layer-locator';
+import { pickDataFolder, pickImage, pickModel } from './model-picker';
+import { VebiPanel } from './panel/vebi-panel';
+import { readSettings } from './settings';
+import { storagePaths } from './storage-paths';
+import type { StoragePaths } from './storage-paths';
+
+const LAST_MODEL_KEY = 'vebi.lastModel';
+const dataFolderKey = (modelPath: string) => `vebi.dataFolder:${modelPath}`;
+
+export class VebiController implements vscode.Disposable {
+  private readonly panels = new Map<string, VebiPanel>();
+  private readonly paths: StoragePaths;
+  private running: AbortController | undefined;
+
+  constructor(
+    private readonly context: vscode.ExtensionContext,
+    private readonly engine: EngineClient,
+    private readonly storageDir: string,
+    private readonly log: vscode.OutputChannel,
+  ) {
+    this.paths = storagePaths(storageDir);
+  }
+
+  // ---- commands ----
+
+  async interpretModel(uri?: vscode.Uri): Promise<void> {
+    if (!(await this.requireTrust('Interpret Model'))) return;
+    const model = await pickModel(uri);
+    if (!model) return;
+    const modelPath = model.fsPath;
+    const settings = readSettings();
+    const dataDir = await pickDataFolder(model, this.context.workspaceState.get<string>(dataFolderKey(modelPath)), settings.dataFolders);
+    if (!dataDir) return;
+    await this.context.workspaceState.update(dataFolderKey(modelPath), dataDir);
+    await this.context.workspaceState.update(LAST_MODEL_KEY, modelPath);
+    const panel = this.panelFor(modelPath);
+    const started = Date.now();
+    const outDir = this.paths.interpretationDir(modelPath);
+    const outcome = await this.runJob(`VEBI: interpreting ${vscode.workspace.asRelativePath(model)}`, panel, (signal, report) =>
+      this.engine.run(
+        { type: 'interpret', job: { modelPath, dataDir, outDir, params: settings.params, backend: settings.backend, onBadFile: settings.onBadFile, cacheDir: this.paths.cacheDir } },
+        { signal, onProgress: report },
+      ),
+    );
+    if (!outcome || outcome.result.kind !== 'interpretation') return;
+    const report = await readJson<InterpretReport>(path.join(outDir, 'report.json'));
+    panel.showInterpretation(report, outDir, outcome.result.cached);
+    this.log.appendLine(
+      `interpret ${modelPath}: ${Date.now() - started} ms to panel content (${outcome.result.cached ? 'cached' : 'computed'}), engine peak RSS ${outcome.peakRssMB.toFixed(0)} MB, backend ${outcome.result.backend}`,
+    );
+  }
+
+  async explainImage(uri?: vscode.Uri, fromPanel?: VebiPanel): Promise<void> {
+    if (!(await this.requireTrust('Explain Image'))) return;
+    const modelPath = fromPanel?.modelPath ?? this.context.workspaceState.get<string>(LAST_MODEL_KEY);
+    const reportDir = modelPath ? this.paths.interpretationDir(modelPath) : undefined;
+    if (!modelPath || !reportDir || !(await exists(path.join(reportDir, 'report.json')))) {
+      const action = await vscode.window.showErrorMessage('VEBI: no interpreted model yet. Run "VEBI: Interpret Model" on a model first; explanations use its relevant features.', 'Interpret Model');
+      if (action) await vscode.commands.executeCommand('vebi.interpretModel');
+      return;
+    }
+    const image = await pickImage(uri);
+    if (!image) return;
+    const panel = this.panelFor(modelPath);
+    if (!panel.hasInterpretation) panel.showInterpretation(await readJson<InterpretReport>(path.join(reportDir, 'report.json')), reportDir, true);
+    const outDir = this.paths.explanationDir(modelPath, image.fsPath);
+    const settings = readSettings();
+    const outcome = await this.runJob(`VEBI: explaining ${path.basename(image.fsPath)}`, panel, (signal, report) =>
+      this.engine.run({ type: 'explain', job: { modelPath, imagePath: image.fsPath, reportDir, outDir, params: {}, backend: settings.backend } }, { signal, onProgress: report }),
+    );
+    if (!outcome) return;
+    panel.showExplanation(await readJson<ExplanationReport>(path.join(outDir, 'explanation.json')), outDir);
+  }
+
+  async openLastReport(): Promise<void> {
+    const modelPath = this.context.workspaceState.get<string>(LAST_MODEL_KEY);
+    const reportDir = modelPath ? this.paths.interpretationDir(modelPath) : undefined;
+    if (!modelPath || !reportDir || !(await exists(path.join(reportDir, 'report.json')))) {
+      void vscode.window.showInformationMessage('VEBI: there is no report yet. Run "VEBI: Interpret Model" on a model.');
+      return;
+    }
+    const panel = this.panelFor(modelPath);
+    panel.showInterpretation(await readJson<InterpretReport>(path.join(reportDir, 'report.json')), reportDir, true);
+  }
+
+  async exportReport(): Promise<void> {
+    const modelPath = this.context.workspaceState.get<string>(LAST_MODEL_KEY);
+    const reportDir = modelPath ? this.paths.interpretationDir(modelPath) : undefined;
+    if (!modelPath || !reportDir || !(await exists(path.join(reportDir, 'report.json')))) {
+      void vscode.window.showInformationMessage('VEBI: there is no report to export yet. Run "VEBI: Interpret Model" first.');
+      return;
+    }
+    const target = await vscode.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, title: 'VEBI: export the report into this folder', openLabel: 'Export here' });
+    if (!target?.[0]) return;
+    const destination = path.join(target[0].fsPath, `vebi-report-${path.basename(path.dirname(modelPath))}`);
+    await fs.cp(reportDir, destination, { recursive: true });
+    const explanations = path.join(path.dirname(reportDir), 'explanations');
+    if (await exists(explanations)) await fs.cp(explanations, path.join(destination, 'explanations'), { recursive: true });
+    const open = await vscode.window.showInformationMessage(`VEBI: report exported to ${destination} (report.json, PNGs, index.html).`, 'Open in Browser');
+    if (open) await vscode.env.openExternal(vscode.Uri.file(path.join(destination, 'index.html')));
+  }
+
+  async clearCache(): Promise<void> {
+    this.running?.abort();
+    await fs.rm(this.storageDir, { recursive: true, force: true });
+    void vscode.window.showInformationMessage('VEBI: cached results cleared. The next run recomputes.');
+  }
+
+  async revealLayer(panel: VebiPanel, layer: string): Promise<void> {
+    const files = await vscode.workspace.findFiles(TRAINING_CODE_GLOB, TRAINING_CODE_EXCLUDE, 500);
+    for (const file of files) {
+      if (file.fsPath === panel.modelPath) continue;
+      let text: string;
+      try {
+        const stat = await fs.stat(file.fsPath);
+        if (stat.size > 2_000_000) continue;
+        text = await fs.readFile(file.fsPath, 'utf8');
+      } catch {
+        continue;
+      }
+      const location = findLayerInText(text, layer);
+      if (!location) continue;
+      const position = new vscode.Position(location.line, location.character);
+      await vscode.window.showTextDocument(file, { viewColumn: vscode.ViewColumn.One, selection: new vscode.Range(position, position.translate(0, layer.length)) });
+      void panel.post({ type: 'layerLocation', layer, found: true, message: `${vscode.workspace.asRelativePath(file)}:${location.line + 1}` });
+      return;
+    }
+    void panel.post({ type: 'layerLocation', layer, found: false, message: `"${layer}" was not found in the workspace's code.` });
+  }
+
+  // ---- panels ----
+
+  /** Restores a panel after a window reload (the serializer). */
+  async restorePanel(webviewPanel: vscode.WebviewPanel, state: unknown): Promise<void> {
+    const saved = typeof state === 'object' && state !== null ? (state as { modelPath?: unknown }).modelPath : undefined;
+    const modelPath = typeof saved === 'string' ? saved : this.context.workspaceState.get<string>(LAST_MODEL_KEY);
+    if (!modelPath) {
+      webviewPanel.dispose();
+      return;
+    }
+    const panel = new VebiPanel(webviewPanel, this.context.extensionUri, modelPath, this.modelStorage(modelPath), (p, m) => this.onPanelMessage(p, m));
+    this.track(panel);
+    const reportDir = this.paths.interpretationDir(modelPath);
+    if (await exists(path.join(reportDir, 'report.json'))) panel.showInterpretation(await readJson<InterpretReport>(path.join(reportDir, 'report.json')), reportDir, true);
+  }
+
+  private panelFor(modelPath: string): VebiPanel {
+    const existing = this.panels.get(modelPath);
+    if (existing) {
+      existing.reveal();
+      return existing;
+    }
+    const panel = VebiPanel.create(this.context.extensionUri, modelPath, this.modelStorage(modelPath), (p, m) => this.onPanelMessage(p, m));
+    this.track(panel);
+    return panel;
+  }
+
+  private track(panel: VebiPanel): void {
+    this.panels.set(panel.modelPath, panel);
+    panel.onDidDispose = () => this.panels.delete(panel.modelPath);
+  }
+
+  private modelStorage(modelPath: string): vscode.Uri {
+    return vscode.Uri.file(path.dirname(this.paths.interpretationDir(modelPath)));
+  }
+
+  private onPanelMessage(panel: VebiPanel, message: PanelToHost): void {
+    switch (message.type) {
+      case 'cancel':
+        this.running?.abort();
+        return;
+      case 'rerun':
+        void this.interpretModel(vscode.Uri.file(panel.modelPath));
+        return;
+      case 'exportReport':
+        void this.exportReport();
+        return;
+      case 'pickImage':
+        void this.explainImage(undefined, panel);
+        return;
+      case 'explainUri': {
+        let uri: vscode.Uri;
+        try {
+          uri = message.uri.includes('://') ? vscode.Uri.parse(message.uri, true) : vscode.Uri.file(message.uri);
+        } catch {
+          return;
+        }
+        if (uri.scheme === 'file') void this.explainImage(uri, panel);
+        return;
+      }
+      case 'explainDatasetImage': {
+        const root = panel.interpretation?.report.data.path;
+        if (!root) return;
+        const image = path.resolve(root, message.relPath);
+        if (!image.startsWith(root + path.sep)) return; // only images inside the interpreted folder
+        void this.explainImage(vscode.Uri.file(image), panel);
+        return;
+      }
+      case 'revealLayer':
+        void this.revealLayer(panel, message.layer);
+        return;
+      default:
+        return;
+    }
+  }
+
+  // ---- running jobs ----
+
+  private async runJob<T>(title: string, panel: VebiPanel, job: (signal: AbortSignal, report: (event: ProgressEvent) => void) => Promise<T>): Promise<T | undefined> {
+    this.running?.abort(); // one run at a time: a new command replaces the running one
+    const controller = new AbortController();
+    this.running = controller;
+    panel.showError(undefined);
+    try {
+      return await withCancellableProgress(
+        title,
+        (signal, report) =>
+          job(signal, (event) => {
+            report(event);
+            panel.showProgress(event);
+          }),
+        controller.signal,
+      );
+    } catch (error) {
+      this.reportFailure(panel, toPlainError(error));
+      return undefined;
+    } finally {
+      if (this.running === controller) this.running = undefined;
+      panel.showProgress(undefined);
+    }
+  }
+
+  private reportFailure(panel: VebiPanel, error: PlainError): void {
+    if (error.code === 'CANCELLED') {
+      panel.showError(cancelledError().toPlain());
+      void vscode.window.showInformationMessage('VEBI: run cancelled; nothing was written.');
+      return;
+    }
+    panel.showError(error);
+    this.log.appendLine(`error ${error.code}: ${error.message}`);
+    void vscode.window.showErrorMessage(`VEBI: ${error.message}`);
+  }
+
+  private async requireTrust(command: string): Promise<boolean> {
+    if (vscode.workspace.isTrusted) return true;
+    const action = await vscode.window.showWarningMessage(
+      `VEBI: "${command}" is disabled in Restricted Mode: it loads model files and images from this workspace and runs them. Trust the workspace to use it.`,
+      'Manage Workspace Trust',
+    );
+    if (action) await vscode.commands.executeCommand('workbench.trust.manage');
+    return false;
+  }
+
+  dispose(): void {
+    this.running?.abort();
+    for (const panel of this.panels.values()) panel.panel.dispose();
+  }
+}
+
+async function exists(file: string): Promise<boolean> {
+  try {
+    await fs.access(file);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function readJson<T>(file: string): Promise<T> {
+  return JSON.parse(await fs.readFile(file, 'utf8')) as T;
+}

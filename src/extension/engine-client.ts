@@ -1,0 +1,137 @@
+/**
+ * Starts the engine in its own Node process and runs jobs on it. Cancelling asks the engine to
+ * stop and kills it if it has not within a grace period; a crash (out of memory, killed) rejects
+ * the running jobs with ENGINE_CRASHED and the next job starts a fresh process.
+ * No vscode import: the extension wires it to VS Code, the tests drive it directly.
+ */
+import { fork } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { VebiError, cancelledError, fromPlainError } from '../shared/errors';
+import { isEngineEvent } from '../shared/engine-protocol';
+import type { EngineEvent, EngineRequest, EngineResult, ExplainJob, InterpretJob } from '../shared/engine-protocol';
+import type { ProgressListener } from '../shared/progress';
+
+export interface EngineClientOptions {
+  /** The engine entry: dist/engine-worker.js (or the .ts source with execArgv ['--import', 'tsx']). */
+  workerPath: string;
+  execArgv?: string[];
+  env?: NodeJS.ProcessEnv;
+  /** How long a cancelled job may take to stop by itself before the process is killed. */
+  cancelGraceMs?: number;
+}
+
+export type EngineJob = { type: 'interpret'; job: InterpretJob } | { type: 'explain'; job: ExplainJob };
+
+export interface EngineOutcome {
+  result: EngineResult;
+  peakRssMB: number;
+}
+
+interface Pending {
+  resolve: (outcome: EngineOutcome) => void;
+  reject: (error: Error) => void;
+  onProgress?: ProgressListener;
+}
+
+export class EngineClient {
+  private child: ChildProcess | undefined;
+  private nextId = 1;
+  private readonly pending = new Map<number, Pending>();
+
+  constructor(private readonly options: EngineClientOptions) {}
+
+  /** Pid of the engine process, when one runs (for memory figures and tests). */
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
+  run(job: EngineJob, hooks: { onProgress?: ProgressListener; signal?: AbortSignal } = {}): Promise<EngineOutcome> {
+    if (hooks.signal?.aborted) return Promise.reject(cancelledError());
+    const child = this.ensureProcess();
+    const id = this.nextId++;
+    return new Promise<EngineOutcome>((resolve, reject) => {
+      let killTimer: NodeJS.Timeout | undefined;
+      const onAbort = () => {
+        this.send(child, { type: 'cancel', id });
+        killTimer = setTimeout(() => {
+          if (!this.pending.has(id)) return;
+          this.pending.delete(id);
+          reject(cancelledError());
+          this.kill(child); // the engine did not stop in time: stop it for real
+        }, this.options.cancelGraceMs ?? 3000);
+      };
+      const settle = () => {
+        hooks.signal?.removeEventListener('abort', onAbort);
+        if (killTimer) clearTimeout(killTimer);
+      };
+      this.pending.set(id, {
+        resolve: (outcome) => {
+          settle();
+          resolve(outcome);
+        },
+        reject: (error) => {
+          settle();
+          reject(error);
+        },
+        onProgress: hooks.onProgress,
+      });
+      hooks.signal?.addEventListener('abort', onAbort, { once: true });
+      this.send(child, { ...job, id } as EngineRequest);
+    });
+  }
+
+  dispose(): void {
+    if (this.child) this.kill(this.child);
+  }
+
+  private ensureProcess(): ChildProcess {
+    if (this.child && this.child.exitCode === null && this.child.signalCode === null && this.child.connected) return this.child;
+    const child = fork(this.options.workerPath, [], {
+      execArgv: this.options.execArgv ?? [],
+      env: this.options.env ?? process.env,
+      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+    });
+    let stderr = '';
+    child.stderr?.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4000)));
+    child.on('message', (message: unknown) => {
+      if (isEngineEvent(message)) this.onEvent(message);
+    });
+    child.on('exit', (code, signal) => {
+      if (this.child === child) this.child = undefined;
+      const reason = signal ? `signal ${signal}` : `exit code ${code}`;
+      const memory = /heap out of memory|Allocation failed|Out of memory/i.test(stderr) ? ' It ran out of memory: lower vebi.batchSize or use fewer images.' : '';
+      this.failAll(new VebiError('ENGINE_CRASHED', `The VEBI engine process stopped unexpectedly (${reason}).${memory} The next run starts a new one.`));
+    });
+    child.on('error', (error) => this.failAll(new VebiError('ENGINE_CRASHED', `The VEBI engine process could not run: ${error.message}`)));
+    this.child = child;
+    return child;
+  }
+
+  private onEvent(event: EngineEvent): void {
+    if (event.type === 'ready') return;
+    const pending = this.pending.get(event.id);
+    if (!pending) return;
+    if (event.type === 'progress') {
+      pending.onProgress?.(event.event);
+      return;
+    }
+    this.pending.delete(event.id);
+    if (event.type === 'done') pending.resolve({ result: event.result, peakRssMB: event.peakRssMB });
+    else pending.reject(fromPlainError(event.error));
+  }
+
+  private failAll(error: VebiError): void {
+    const all = [...this.pending.values()];
+    this.pending.clear();
+    for (const pending of all) pending.reject(error);
+  }
+
+  private send(child: ChildProcess, request: EngineRequest): void {
+    if (child.connected) child.send(request);
+  }
+
+  private kill(child: ChildProcess): void {
+    if (this.child === child) this.child = undefined;
+    child.kill('SIGKILL');
+  }
+}

@@ -1,0 +1,53 @@
+/**
+ * Activation: starts nothing heavy. Registers the commands, the panel serializer and the
+ * "is this file a model" context used by the explorer menus; the engine process starts on the
+ * first run. The extension host never loads tfjs.
+ */
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { VebiController } from './controller';
+import { EngineClient } from './engine-client';
+import { findModelFiles } from './model-picker';
+import { PANEL_VIEW_TYPE } from './panel/vebi-panel';
+
+const MODEL_FILES_CONTEXT = 'vebi.modelFiles';
+
+export function activate(context: vscode.ExtensionContext): void {
+  const started = performance.now();
+  const log = vscode.window.createOutputChannel('VEBI');
+  const storage = (context.storageUri ?? context.globalStorageUri).fsPath;
+  const engine = new EngineClient({ workerPath: path.join(context.extensionPath, 'dist', 'engine-worker.js') });
+  const controller = new VebiController(context, engine, storage, log);
+
+  const command = (id: string, run: (...args: never[]) => Promise<void>) => vscode.commands.registerCommand(id, run);
+  context.subscriptions.push(
+    log,
+    { dispose: () => engine.dispose() },
+    controller,
+    command('vebi.interpretModel', (uri?: vscode.Uri) => controller.interpretModel(uri)),
+    command('vebi.explainImage', (uri?: vscode.Uri) => controller.explainImage(uri)),
+    command('vebi.openLastReport', () => controller.openLastReport()),
+    command('vebi.exportReport', () => controller.exportReport()),
+    command('vebi.clearCache', () => controller.clearCache()),
+    vscode.window.registerWebviewPanelSerializer(PANEL_VIEW_TYPE, {
+      deserializeWebviewPanel: (panel, state: unknown) => controller.restorePanel(panel, state),
+    }),
+  );
+
+  void refreshModelFilesContext();
+  const watcher = vscode.workspace.createFileSystemWatcher('**/*.json');
+  watcher.onDidCreate(() => void refreshModelFilesContext());
+  watcher.onDidDelete(() => void refreshModelFilesContext());
+  context.subscriptions.push(watcher);
+  log.appendLine(`activated in ${(performance.now() - started).toFixed(1)} ms`);
+}
+
+/** The explorer shows "VEBI: Interpret Model" only on files that are models, not on every .json. */
+async function refreshModelFilesContext(): Promise<void> {
+  const models = await findModelFiles();
+  await vscode.commands.executeCommand('setContext', MODEL_FILES_CONTEXT, models.map((uri) => uri.fsPath));
+}
+
+export function deactivate(): void {
+  // Disposables registered in activate stop the engine process.
+}

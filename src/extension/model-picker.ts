@@ -1,0 +1,87 @@
+/**
+ * Which model and which labelled folder a command works on: the explorer's selection, the active
+ * editor, the remembered choice, the settings, or a pick.
+ */
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { findDatasetFolders } from './dataset-discovery';
+import { isTfjsModelJson, MODEL_JSON_SNIFF_LIMIT } from './model-files';
+
+/** The uri behind the active editor tab: a text editor, or a custom editor such as the image preview. */
+export function activeTabUri(): vscode.Uri | undefined {
+  const input = vscode.window.tabGroups.activeTabGroup.activeTab?.input;
+  if (input instanceof vscode.TabInputText || input instanceof vscode.TabInputCustom) return input.uri;
+  return vscode.window.activeTextEditor?.document.uri;
+}
+
+export async function isModelFile(uri: vscode.Uri): Promise<boolean> {
+  if (uri.scheme !== 'file' || path.extname(uri.fsPath).toLowerCase() !== '.json') return false;
+  try {
+    const stat = await fs.stat(uri.fsPath);
+    if (stat.size > MODEL_JSON_SNIFF_LIMIT) return path.basename(uri.fsPath) === 'model.json';
+    return isTfjsModelJson(await fs.readFile(uri.fsPath, 'utf8'));
+  } catch {
+    return false;
+  }
+}
+
+/** Model files of the workspace (TF.js model.json that really are models). */
+export async function findModelFiles(limit = 200): Promise<vscode.Uri[]> {
+  const candidates = await vscode.workspace.findFiles('**/*.json', '**/{node_modules,.git}/**', 2000);
+  const named = candidates.filter((uri) => path.basename(uri.fsPath) === 'model.json' || /model/i.test(path.basename(uri.fsPath)));
+  const checks = await Promise.all(named.map(async (uri) => ((await isModelFile(uri)) ? uri : undefined)));
+  return checks.filter((uri): uri is vscode.Uri => uri !== undefined).slice(0, limit);
+}
+
+export async function pickModel(given: vscode.Uri | undefined): Promise<vscode.Uri | undefined> {
+  if (given && (await isModelFile(given))) return given;
+  if (given) {
+    void vscode.window.showErrorMessage(`VEBI: ${given.fsPath} is not a TensorFlow.js model (model.json with modelTopology and weightsManifest).`);
+    return undefined;
+  }
+  const active = activeTabUri();
+  if (active && (await isModelFile(active))) return active;
+  const models = await findModelFiles();
+  const choose = '$(folder-opened) Choose a model file...';
+  const items = [...models.map((uri) => ({ label: vscode.workspace.asRelativePath(uri), uri })), { label: choose, uri: undefined }];
+  const picked = await vscode.window.showQuickPick(items, { title: 'VEBI: model to interpret', placeHolder: 'A TF.js model.json' });
+  if (!picked) return undefined;
+  if (picked.uri) return picked.uri;
+  const chosen = await vscode.window.showOpenDialog({ canSelectMany: false, filters: { 'TF.js model': ['json'] }, title: 'VEBI: model.json to interpret' });
+  return chosen?.[0];
+}
+
+export async function pickDataFolder(modelUri: vscode.Uri, remembered: string | undefined, configured: Record<string, string>): Promise<string | undefined> {
+  const folder = vscode.workspace.getWorkspaceFolder(modelUri);
+  const relativeModel = vscode.workspace.asRelativePath(modelUri, false);
+  const setting = configured[relativeModel] ?? configured[modelUri.fsPath];
+  if (setting) return folder && !path.isAbsolute(setting) ? path.join(folder.uri.fsPath, setting) : setting;
+  if (remembered) return remembered;
+  const roots = vscode.workspace.workspaceFolders?.map((f) => f.uri.fsPath) ?? [];
+  const candidates = (await Promise.all(roots.map((root) => findDatasetFolders(root)))).flat();
+  const choose = '$(folder-opened) Choose a folder...';
+  const items = [
+    ...candidates.map((c) => ({ label: vscode.workspace.asRelativePath(c.path), description: `${c.classes} class folders`, folder: c.path })),
+    { label: choose, description: 'one sub-folder of images per class', folder: undefined },
+  ];
+  const picked = await vscode.window.showQuickPick(items, { title: `VEBI: labelled image folder for ${relativeModel}`, placeHolder: 'One sub-folder per class, in the model\'s class order' });
+  if (!picked) return undefined;
+  if (picked.folder) return picked.folder;
+  const chosen = await vscode.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, canSelectMany: false, title: 'VEBI: labelled image folder (one sub-folder per class)' });
+  return chosen?.[0]?.fsPath;
+}
+
+const IMAGE_EXTENSIONS = ['png', 'jpg', 'jpeg', 'webp', 'gif', 'tif', 'tiff', 'avif'];
+
+export function isImageFile(uri: vscode.Uri): boolean {
+  return IMAGE_EXTENSIONS.includes(path.extname(uri.fsPath).slice(1).toLowerCase());
+}
+
+export async function pickImage(given: vscode.Uri | undefined): Promise<vscode.Uri | undefined> {
+  if (given && isImageFile(given)) return given;
+  const active = activeTabUri();
+  if (!given && active && isImageFile(active)) return active;
+  const chosen = await vscode.window.showOpenDialog({ canSelectMany: false, filters: { Images: IMAGE_EXTENSIONS }, title: 'VEBI: image to explain' });
+  return chosen?.[0];
+}

@@ -1,0 +1,121 @@
+/**
+ * The VEBI panel beside the editor: one per model. Holds the PanelState the webview draws, sends
+ * it on the webview's `ready` (first load, re-show, window reload), and forwards checked webview
+ * messages to the controller.
+ */
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { PlainError } from '../../shared/errors';
+import { parsePanelMessage } from '../../shared/panel-protocol';
+import type { HostToPanel, PanelState, PanelToHost, PanelView, ShownExplanation, ShownInterpretation } from '../../shared/panel-protocol';
+import type { ProgressEvent } from '../../shared/progress';
+import type { ExplanationReport, InterpretReport } from '../../shared/report';
+import { buildPanelHtml } from './panel-html';
+
+export const PANEL_VIEW_TYPE = 'vebi.panel';
+
+export type PanelMessageHandler = (panel: VebiPanel, message: PanelToHost) => void;
+
+export class VebiPanel {
+  private state: PanelState;
+  private readonly disposables: vscode.Disposable[] = [];
+  private ready = false;
+  /** Called once the panel is closed. */
+  onDidDispose?: () => void;
+
+  constructor(
+    readonly panel: vscode.WebviewPanel,
+    private readonly extensionUri: vscode.Uri,
+    readonly modelPath: string,
+    modelStorage: vscode.Uri,
+    private readonly onMessage: PanelMessageHandler,
+  ) {
+    this.state = { modelPath, view: 'overview' };
+    const dist = vscode.Uri.joinPath(extensionUri, 'dist');
+    const media = vscode.Uri.joinPath(extensionUri, 'media');
+    panel.webview.options = { enableScripts: true, localResourceRoots: [dist, media, modelStorage] };
+    panel.iconPath = vscode.Uri.joinPath(media, 'icon.svg');
+    panel.webview.html = buildPanelHtml({
+      cspSource: panel.webview.cspSource,
+      scriptUri: panel.webview.asWebviewUri(vscode.Uri.joinPath(dist, 'webview.js')).toString(),
+      styleUri: panel.webview.asWebviewUri(vscode.Uri.joinPath(media, 'panel.css')).toString(),
+      title: panel.title,
+    });
+    this.disposables.push(
+      panel.webview.onDidReceiveMessage((raw: unknown) => {
+        const message = parsePanelMessage(raw);
+        if (!message) return; // untrusted input of an unknown shape: ignore
+        if (message.type === 'ready') {
+          this.ready = true;
+          void this.post({ type: 'init', state: this.state });
+          return;
+        }
+        if (message.type === 'viewChanged') this.state.view = message.view;
+        this.onMessage(this, message);
+      }),
+      panel.onDidDispose(() => this.dispose()),
+    );
+  }
+
+  static create(extensionUri: vscode.Uri, modelPath: string, modelStorage: vscode.Uri, onMessage: PanelMessageHandler): VebiPanel {
+    const panel = vscode.window.createWebviewPanel(PANEL_VIEW_TYPE, panelTitle(modelPath), { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, {});
+    return new VebiPanel(panel, extensionUri, modelPath, modelStorage, onMessage);
+  }
+
+  reveal(): void {
+    this.panel.reveal(vscode.ViewColumn.Beside, true);
+  }
+
+  showInterpretation(report: InterpretReport, reportDir: string, cached: boolean): void {
+    const interpretation: ShownInterpretation = { report, base: this.folderUri(reportDir), cached };
+    this.state = { ...this.state, interpretation, progress: undefined, error: undefined };
+    void this.post({ type: 'interpretation', interpretation });
+  }
+
+  showExplanation(report: ExplanationReport, folder: string): void {
+    const explanation: ShownExplanation = { report, base: this.folderUri(folder) };
+    this.state = { ...this.state, explanation, progress: undefined, error: undefined, view: 'explain' };
+    void this.post({ type: 'explanation', explanation });
+    void this.post({ type: 'show', view: 'explain' });
+  }
+
+  showProgress(event: ProgressEvent | undefined): void {
+    this.state.progress = event;
+    void this.post({ type: 'progress', event });
+  }
+
+  showError(error: PlainError | undefined): void {
+    this.state = { ...this.state, error, progress: undefined };
+    void this.post({ type: 'error', error });
+  }
+
+  showView(view: PanelView): void {
+    this.state.view = view;
+    void this.post({ type: 'show', view });
+  }
+
+  post(message: HostToPanel): Thenable<boolean> {
+    return this.ready ? this.panel.webview.postMessage(message) : Promise.resolve(false);
+  }
+
+  get hasInterpretation(): boolean {
+    return this.state.interpretation !== undefined;
+  }
+
+  get interpretation(): ShownInterpretation | undefined {
+    return this.state.interpretation;
+  }
+
+  private folderUri(folder: string): string {
+    return this.panel.webview.asWebviewUri(vscode.Uri.file(folder)).toString();
+  }
+
+  dispose(): void {
+    for (const d of this.disposables.splice(0)) d.dispose();
+    this.onDidDispose?.();
+  }
+}
+
+export function panelTitle(modelPath: string): string {
+  return `VEBI: ${path.basename(path.dirname(modelPath))}`;
+}

@@ -1,0 +1,57 @@
+/**
+ * The engine process started by the VS Code extension (over a Node IPC channel): requests in,
+ * progress and results out, typed by src/shared/engine-protocol.ts. The extension host never
+ * loads tfjs; if this process dies (out of memory...), the extension reports it and starts another.
+ */
+import { cancelledError, toPlainError, VebiError } from '../shared/errors';
+import { isEngineRequest } from '../shared/engine-protocol';
+import type { EngineEvent, EngineRequest } from '../shared/engine-protocol';
+import type { ProgressEvent } from '../shared/progress';
+import { explain, interpret } from '../engine';
+
+const running = new Map<number, AbortController>();
+
+function send(event: EngineEvent): void {
+  process.send?.(event);
+}
+
+function peakRssMB(): number {
+  return process.resourceUsage().maxRSS / 1024;
+}
+
+async function run(request: Exclude<EngineRequest, { type: 'cancel' }>): Promise<void> {
+  const controller = new AbortController();
+  running.set(request.id, controller);
+  const hooks = { signal: controller.signal, onProgress: (event: ProgressEvent) => send({ type: 'progress', id: request.id, event }) };
+  try {
+    if (request.type === 'interpret') {
+      const { job } = request;
+      const result = await interpret({ modelPath: job.modelPath, dataDir: job.dataDir, outDir: job.outDir, params: job.params, backend: job.backend, onBadFile: job.onBadFile, cacheDir: job.cacheDir }, hooks);
+      send({ type: 'done', id: request.id, result: { kind: 'interpretation', outDir: result.outDir, cached: result.cached, backend: result.report.backend }, peakRssMB: peakRssMB() });
+    } else {
+      const { job } = request;
+      const result = await explain({ modelPath: job.modelPath, imagePath: job.imagePath, reportDir: job.reportDir, outDir: job.outDir, params: job.params, backend: job.backend, cacheDir: null }, hooks);
+      send({ type: 'done', id: request.id, result: { kind: 'explanation', outDir: result.outDir, backend: result.report.backend }, peakRssMB: peakRssMB() });
+    }
+  } catch (error) {
+    send({ type: 'failed', id: request.id, error: controller.signal.aborted ? cancelledError().toPlain() : toPlainError(error) });
+  } finally {
+    running.delete(request.id);
+  }
+}
+
+process.on('message', (message: unknown) => {
+  if (!isEngineRequest(message)) {
+    send({ type: 'failed', id: -1, error: new VebiError('INTERNAL', 'The engine received a message it does not understand.').toPlain() });
+    return;
+  }
+  if (message.type === 'cancel') {
+    running.get(message.id)?.abort();
+    return;
+  }
+  void run(message);
+});
+
+// The extension host went away: nothing left to work for.
+process.on('disconnect', () => process.exit(0));
+send({ type: 'ready', pid: process.pid });

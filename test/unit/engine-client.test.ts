@@ -1,0 +1,76 @@
+/** The extension's engine process, for real: jobs, progress, cancel, and surviving a crash. */
+import { test, before, after } from 'node:test';
+import * as assert from 'node:assert/strict';
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import { EngineClient } from '../../src/extension/engine-client';
+import { isVebiError } from '../../src/shared/errors';
+import type { InterpretJob } from '../../src/shared/engine-protocol';
+import type { ProgressEvent } from '../../src/shared/progress';
+import { trainedFixture } from '../helpers/trained-fixture';
+import type { TrainedFixture } from '../helpers/trained-fixture';
+
+let fixture: TrainedFixture;
+let client: EngineClient;
+
+function job(out: string, extra: Partial<InterpretJob> = {}): InterpretJob {
+  return { modelPath: fixture.modelPath, dataDir: fixture.dataDir, outDir: path.join(fixture.root, out), params: { topK: 4 }, backend: 'wasm', onBadFile: 'skip', cacheDir: null, ...extra };
+}
+
+before(async () => {
+  fixture = await trainedFixture();
+  client = new EngineClient({ workerPath: path.resolve(__dirname, '../../src/worker/engine-worker.ts'), execArgv: ['--import', 'tsx'], cancelGraceMs: 5000 });
+});
+
+after(() => client.dispose());
+
+test('interpret and explain run in the engine process with progress', async () => {
+  const events: ProgressEvent[] = [];
+  const outcome = await client.run({ type: 'interpret', job: job('ec-report') }, { onProgress: (e) => events.push(e) });
+  assert.equal(outcome.result.kind, 'interpretation');
+  assert.equal(outcome.result.backend, 'wasm');
+  assert.ok(outcome.peakRssMB > 50);
+  assert.ok(events.some((e) => e.stage === 'features' && e.done === 60));
+  await fs.access(path.join(fixture.root, 'ec-report', 'report.json'));
+  assert.notEqual(client.pid, process.pid);
+  const explained = await client.run({
+    type: 'explain',
+    job: { modelPath: fixture.modelPath, imagePath: path.join(fixture.dataDir, '1', 'img-0001.png'), reportDir: path.join(fixture.root, 'ec-report'), outDir: path.join(fixture.root, 'ec-explain'), params: {}, backend: 'wasm' },
+  });
+  assert.equal(explained.result.kind, 'explanation');
+  await fs.access(path.join(fixture.root, 'ec-explain', 'explanation.json'));
+});
+
+test('engine errors arrive as VebiErrors with their code and path', async () => {
+  await assert.rejects(client.run({ type: 'interpret', job: job('ec-missing', { dataDir: path.join(fixture.root, 'no-such-folder') }) }), (error) => {
+    assert.ok(isVebiError(error));
+    assert.equal(error.code, 'DATA_NOT_FOUND');
+    assert.match(error.message, /no-such-folder/);
+    return true;
+  });
+});
+
+test('cancel stops the job and leaves nothing; the same process keeps working', async () => {
+  const controller = new AbortController();
+  const pid = client.pid;
+  await assert.rejects(
+    client.run({ type: 'interpret', job: job('ec-cancelled', { params: { batchSize: 2 } }) }, { signal: controller.signal, onProgress: (e) => e.stage === 'features' && e.done >= 4 && controller.abort() }),
+    (error) => isVebiError(error) && error.code === 'CANCELLED',
+  );
+  assert.deepEqual((await fs.readdir(fixture.root)).filter((n) => n.includes('ec-cancelled')), []);
+  const again = await client.run({ type: 'interpret', job: job('ec-again') });
+  assert.equal(again.result.kind, 'interpretation');
+  assert.equal(client.pid, pid, 'a cooperative cancel does not restart the process');
+});
+
+test('a crashed engine is reported, and the next job starts a new process', async () => {
+  // Killed while the report folder is being written: its hidden partial sibling is left behind.
+  const running = client.run({ type: 'interpret', job: job('ec-crash', { params: { topK: 3 } }) }, { onProgress: (e) => e.stage === 'interpret' && e.done >= 1 && process.kill(client.pid as number, 'SIGKILL') });
+  await assert.rejects(running, (error) => isVebiError(error) && error.code === 'ENGINE_CRASHED' && /stopped unexpectedly \(signal SIGKILL\)/.test(error.message));
+  assert.equal((await fs.readdir(fixture.root)).filter((n) => n.includes('ec-crash.partial')).length, 1);
+  const recovered = await client.run({ type: 'interpret', job: job('ec-recovered') });
+  assert.equal(recovered.result.kind, 'interpretation');
+  // The dead writer's partial folder is swept by the next write to the same place.
+  await client.run({ type: 'interpret', job: job('ec-crash') });
+  assert.deepEqual((await fs.readdir(fixture.root)).filter((n) => n.includes('ec-crash')), ['ec-crash']);
+});
