@@ -1,14 +1,17 @@
 // Bundles the CLI, the engine process, the VS Code extension and the panel with esbuild.
 // sharp and tfjs-node stay external (native parts resolved at run time); vscode is provided by VS Code.
 import { build } from 'esbuild';
-import { copyFileSync, mkdirSync, readdirSync, chmodSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync, chmodSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 
 const require = createRequire(import.meta.url);
 const dist = path.resolve('dist');
-mkdirSync(dist, { recursive: true });
 const production = process.argv.includes('--production');
+// A production build starts clean: no stale source maps or bundles in the .vsix.
+if (production) rmSync(dist, { recursive: true, force: true });
+mkdirSync(dist, { recursive: true });
+
 
 const node = {
   bundle: true,
