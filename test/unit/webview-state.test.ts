@@ -1,0 +1,33 @@
+/** The panel's pure logic (no DOM): folding host messages, restoring UI state, resource URLs. */
+import { test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import { applyHostMessage, emptyAppState, isHostMessage } from '../../webview-ui/src/state';
+import { DEFAULT_UI_STATE, parseUiState } from '../../webview-ui/src/ui-state';
+import { resourceUrl } from '../../webview-ui/src/resource-url';
+
+test('host messages: only host-shaped messages are accepted; each says what to redraw', () => {
+  assert.ok(isHostMessage({ type: 'progress', event: undefined }));
+  assert.ok(!isHostMessage({ type: 'alert' }));
+  assert.ok(!isHostMessage('init'));
+  const state = emptyAppState();
+  assert.equal(applyHostMessage(state, { type: 'init', state: { modelPath: '/m/model.json', view: 'classes' } }), 'all');
+  assert.equal(state.panel.view, 'classes');
+  assert.equal(applyHostMessage(state, { type: 'progress', event: { stage: 'features', done: 1, total: 4, unit: 'images' } }), 'progress');
+  assert.equal(state.panel.progress?.done, 1);
+  assert.equal(applyHostMessage(state, { type: 'layerLocation', layer: 'conv1', found: false, message: 'not found' }), 'location');
+  assert.deepEqual(state.locations.get('conv1'), { found: false, message: 'not found' });
+});
+
+test('saved UI state is validated: garbage falls back to defaults', () => {
+  assert.deepEqual(parseUiState(undefined), DEFAULT_UI_STATE);
+  assert.deepEqual(parseUiState({ view: 'settings', opacity: 7, selectedClass: -3 }).view, 'overview');
+  const restored = parseUiState({ ...DEFAULT_UI_STATE, view: 'explain', opacity: 0.25 });
+  assert.equal(restored.view, 'explain');
+  assert.equal(restored.opacity, 0.25);
+  assert.ok(parseUiState({ opacity: 7 }).opacity <= 1);
+});
+
+test('resource URLs percent-encode each path segment', () => {
+  assert.equal(resourceUrl('https://host/report/', 'features/conv1-c3-average.png'), 'https://host/report/features/conv1-c3-average.png');
+  assert.equal(resourceUrl('https://host/r', 'a b/#1?.png'), 'https://host/r/a%20b/%231%3F.png');
+});
