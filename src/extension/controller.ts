@@ -123,9 +123,9 @@ export class VebiController implements vscode.Disposable {
   }
 
   async revealLayer(panel: VebiPanel, layer: string): Promise<void> {
-    const files = await vscode.workspace.findFiles(TRAINING_CODE_GLOB, TRAINING_CODE_EXCLUDE, 500);
+    const files = (await vscode.workspace.findFiles(TRAINING_CODE_GLOB, TRAINING_CODE_EXCLUDE, 500)).sort((a, b) => codeRank(a.fsPath) - codeRank(b.fsPath));
     for (const file of files) {
-      if (file.fsPath === panel.modelPath) continue;
+      if (file.fsPath === panel.modelPath || path.basename(file.fsPath) === 'model.json') continue; // a model names its layers too
       let text: string;
       try {
         const stat = await fs.stat(file.fsPath);
@@ -271,6 +271,11 @@ export class VebiController implements vscode.Disposable {
     this.running?.abort();
     for (const panel of this.panels.values()) panel.panel.dispose();
   }
+}
+
+/** Training code before configs: where a layer is defined beats where it is mentioned. */
+function codeRank(file: string): number {
+  return /\.(py|ipynb)$/.test(file) ? 0 : /\.(ts|js|mjs)$/.test(file) ? 1 : 2;
 }
 
 async function exists(file: string): Promise<boolean> {

@@ -6,7 +6,7 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { findDatasetFolders } from './dataset-discovery';
-import { isTfjsModelJson, MODEL_JSON_SNIFF_LIMIT } from './model-files';
+import { isTfjsModelJson, modelJsonProblem, MODEL_JSON_SNIFF_LIMIT } from './model-files';
 
 /** The uri behind the active editor tab: a text editor, or a custom editor such as the image preview. */
 export function activeTabUri(): vscode.Uri | undefined {
@@ -34,14 +34,33 @@ export async function findModelFiles(limit = 200): Promise<vscode.Uri[]> {
   return checks.filter((uri): uri is vscode.Uri => uri !== undefined).slice(0, limit);
 }
 
+/** Why a file the user pointed at is not a model (undefined: it is one). */
+async function problemWith(uri: vscode.Uri): Promise<string | undefined> {
+  if (uri.scheme !== 'file') return 'is not a local file';
+  if (path.extname(uri.fsPath).toLowerCase() !== '.json') return 'is not a TensorFlow.js model.json (Keras .h5/.keras files are not supported yet; convert them to TF.js)';
+  try {
+    const stat = await fs.stat(uri.fsPath);
+    if (stat.size > MODEL_JSON_SNIFF_LIMIT) return undefined; // too big to sniff: the engine checks it
+    return modelJsonProblem(await fs.readFile(uri.fsPath, 'utf8'));
+  } catch (error) {
+    return `cannot be read (${(error as Error).message})`;
+  }
+}
+
+/**
+ * The model to interpret: the explorer's file, else the active editor's model.json, else a pick.
+ * A file the user pointed at (explorer, or an active model.json) that is not a model is an error
+ * naming it, before any other question.
+ */
 export async function pickModel(given: vscode.Uri | undefined): Promise<vscode.Uri | undefined> {
-  if (given && (await isModelFile(given))) return given;
-  if (given) {
-    void vscode.window.showErrorMessage(`VEBI: ${given.fsPath} is not a TensorFlow.js model (model.json with modelTopology and weightsManifest).`);
+  const active = given ? undefined : activeTabUri();
+  const pointed = given ?? (active && (path.basename(active.fsPath) === 'model.json' || (await isModelFile(active))) ? active : undefined);
+  if (pointed) {
+    const problem = await problemWith(pointed);
+    if (!problem) return pointed;
+    void vscode.window.showErrorMessage(`VEBI: ${pointed.fsPath} ${problem}.`);
     return undefined;
   }
-  const active = activeTabUri();
-  if (active && (await isModelFile(active))) return active;
   const models = await findModelFiles();
   const choose = '$(folder-opened) Choose a model file...';
   const items = [...models.map((uri) => ({ label: vscode.workspace.asRelativePath(uri), uri })), { label: choose, uri: undefined }];
@@ -49,7 +68,13 @@ export async function pickModel(given: vscode.Uri | undefined): Promise<vscode.U
   if (!picked) return undefined;
   if (picked.uri) return picked.uri;
   const chosen = await vscode.window.showOpenDialog({ canSelectMany: false, filters: { 'TF.js model': ['json'] }, title: 'VEBI: model.json to interpret' });
-  return chosen?.[0];
+  if (!chosen?.[0]) return undefined;
+  const problem = await problemWith(chosen[0]);
+  if (problem) {
+    void vscode.window.showErrorMessage(`VEBI: ${chosen[0].fsPath} ${problem}.`);
+    return undefined;
+  }
+  return chosen[0];
 }
 
 export async function pickDataFolder(modelUri: vscode.Uri, remembered: string | undefined, configured: Record<string, string>): Promise<string | undefined> {

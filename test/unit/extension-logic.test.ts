@@ -8,7 +8,7 @@ import { parsePanelMessage } from '../../src/shared/panel-protocol';
 import { isEngineEvent, isEngineRequest } from '../../src/shared/engine-protocol';
 import { buildPanelHtml, contentSecurityPolicy, makeNonce } from '../../src/extension/panel/panel-html';
 import { findDatasetFolders } from '../../src/extension/dataset-discovery';
-import { isTfjsModelJson } from '../../src/extension/model-files';
+import { isTfjsModelJson, modelJsonProblem } from '../../src/extension/model-files';
 import { findLayerInText } from '../../src/extension/layer-locator';
 import { storagePaths } from '../../src/extension/storage-paths';
 import { describeProgress, overallPercent } from '../../src/extension/progress-text';
@@ -63,6 +63,9 @@ test('model sniffing: a TF.js model.json is a model, other JSON is not', () => {
   assert.ok(!isTfjsModelJson(JSON.stringify({ name: 'settings', editor: { tabSize: 2 } })));
   assert.ok(!isTfjsModelJson('{"modelTopology": '));
   assert.ok(!isTfjsModelJson('[1, 2]'));
+  assert.equal(modelJsonProblem(JSON.stringify({ modelTopology: {}, weightsManifest: [] })), undefined);
+  assert.match(modelJsonProblem('{"modelTopology": ') ?? '', /is not valid JSON .*re-export the model/);
+  assert.match(modelJsonProblem('{"editor": 1, "files": 2}') ?? '', /not a TensorFlow\.js model.*its keys: editor, files/);
 });
 
 test('layer locator: keyword argument, config entry, then attribute assignment', () => {

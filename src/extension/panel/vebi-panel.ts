@@ -63,7 +63,7 @@ export class VebiPanel {
   }
 
   reveal(): void {
-    this.panel.reveal(vscode.ViewColumn.Beside, true);
+    this.panel.reveal(this.panel.viewColumn ?? vscode.ViewColumn.Beside, true); // stay in its group
   }
 
   showInterpretation(report: InterpretReport, reportDir: string, cached: boolean): void {

@@ -1,0 +1,183 @@
+/**
+ * Generates the workspace the end-to-end tests open in a real VS Code, with the project's own test
+ * fixtures (nothing downloaded):  node --import tsx scripts/make-e2e-workspace.ts OUT_DIR [--large N]
+ *
+ *   model/model.json        a small CNN really trained on data/ (the layers of test/helpers/trained-fixture.ts
+ *                           and a dense layer), checked to explain data/1/img-0003.png by three features
+ *   data/<class>/*.png      its labelled images (test/helpers/make-image-folder.ts); preset for
+ *                           model/model.json in .vscode/settings.json
+ *   model-large/model.json  the same model, not preset: interpreting it asks for a folder (data-large)
+ *   data-large/<class>/     N (1200) generated 48x48 images per class (about 14 s): a run long enough to be cancelled
+ *   train.py                a Keras-style script naming the layers, for "reveal layer"
+ *   broken/model.json       not valid JSON
+ *   missing-shard/model.json  a real model.json whose weight shard is missing
+ *   config/settings.json    valid JSON that is not a model
+ *   .vscode/settings.json   vebi.dataFolders: model/model.json -> data
+ *   .vscode/vebi-e2e.json   what the tests may rely on (classes, the image to explain)
+ */
+import { promises as fs } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import { decodeImage, preprocess } from '../src/engine/data';
+import { saveLayersModel } from '../src/engine/model/save-layers-model';
+import { explain, interpret } from '../src/engine';
+import { makeImageFolder } from '../test/helpers/make-image-folder';
+import type { ImageFolder } from '../test/helpers/make-image-folder';
+import { useBackend } from '../test/helpers/backend';
+
+/** What the tests may rely on; written to .vscode/vebi-e2e.json. */
+export interface E2eManifest {
+  classes: string[];
+  trainAccuracy: number;
+  /** Workspace-relative image whose explanation has EXPLAIN_FEATURES features (checked here). */
+  explainImage: string;
+  explainFeatures: number;
+  largeImages: number;
+}
+
+export const SIZE = 24;
+export const CLASSES = 4;
+export const EXPLAIN_IMAGE = 'data/1/img-0003.png';
+const EXPLAIN_FEATURES = 3;
+const ATTEMPTS = 5;
+/** data-large: images per class and side; sized for an interpretation of several seconds here. */
+export const DEFAULT_LARGE = { perClass: 1200, size: 48 };
+
+/**
+ * The layers of test/helpers/trained-fixture.ts plus a small dense layer: its units are nearly
+ * class-specific, so each class gets at least three relevant features (the fixture's net, on its
+ * easy data, gets two) and an explanation shows three feature cards.
+ */
+function buildNet(): tf.Sequential {
+  const model = tf.sequential();
+  model.add(tf.layers.conv2d({ name: 'conv_a', inputShape: [SIZE, SIZE, 3], filters: 16, kernelSize: 3, padding: 'same', activation: 'relu' }));
+  model.add(tf.layers.maxPooling2d({ name: 'pool_a', poolSize: 2 }));
+  model.add(tf.layers.conv2d({ name: 'conv_b_stride2', filters: 16, kernelSize: 3, strides: 2, padding: 'same' }));
+  model.add(tf.layers.activation({ name: 'relu_b', activation: 'relu' }));
+  model.add(tf.layers.flatten({ name: 'flatten' }));
+  model.add(tf.layers.dense({ name: 'fc', units: 24, activation: 'relu' }));
+  model.add(tf.layers.dense({ name: 'scores', units: CLASSES, activation: 'softmax' }));
+  return model;
+}
+
+async function train(folder: ImageFolder, modelDir: string): Promise<number> {
+  const shape = { height: SIZE, width: SIZE, channels: 3 as const };
+  const inputs = await Promise.all(folder.files.map(async (file) => preprocess(await decodeImage(file.path, shape), 3, { kind: 'unit' })));
+  const x = tf.stack(inputs.map((input) => tf.tensor3d(input, [SIZE, SIZE, 3])));
+  const y = tf.oneHot(tf.tensor1d(folder.files.map((f) => f.label), 'int32'), CLASSES);
+  const model = buildNet();
+  try {
+    model.compile({ optimizer: tf.train.adam(0.01), loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
+    const history = await model.fit(x, y, { epochs: 25, batchSize: 16, shuffle: true, verbose: 0 });
+    await saveLayersModel(model, modelDir);
+    const accuracies = history.history.acc as number[];
+    return accuracies[accuracies.length - 1];
+  } finally {
+    tf.dispose([x, y]);
+    model.dispose();
+  }
+}
+
+/** Interprets and explains with the engine (no cache) and returns the explanation's feature count. */
+async function explainedFeatures(root: string, scratch: string): Promise<number> {
+  const modelPath = path.join(root, 'model', 'model.json');
+  const interpretation = await interpret({ modelPath, dataDir: path.join(root, 'data'), outDir: path.join(scratch, 'interpretation'), cacheDir: null });
+  const explanation = await explain({ modelPath, imagePath: path.join(root, EXPLAIN_IMAGE), reportDir: interpretation.outDir, outDir: path.join(scratch, 'explanation'), cacheDir: null });
+  await fs.rm(scratch, { recursive: true, force: true });
+  return explanation.report.features.length;
+}
+
+const TRAIN_PY = `"""The model in model/: what VEBI's "reveal layer" should find by name."""
+import tensorflow as tf
+from tensorflow.keras import layers
+
+
+def build_model(size=${SIZE}, classes=${CLASSES}):
+    return tf.keras.Sequential([
+        layers.Input(shape=(size, size, 3)),
+        layers.Conv2D(16, 3, padding='same', activation='relu', name='conv_a'),
+        layers.MaxPooling2D(2, name='pool_a'),
+        layers.Conv2D(16, 3, strides=2, padding='same', name='conv_b_stride2'),
+        layers.Activation('relu', name='relu_b'),
+        layers.Flatten(name='flatten'),
+        layers.Dense(24, activation='relu', name='fc'),
+        layers.Dense(classes, activation='softmax', name='scores'),
+    ])
+
+
+if __name__ == '__main__':
+    model = build_model()
+    model.compile(optimizer='adam', loss='categorical_crossentropy', metrics=['accuracy'])
+    model.summary()
+`;
+
+export async function makeE2eWorkspace(out: string, large = DEFAULT_LARGE, log: (line: string) => void = () => undefined): Promise<E2eManifest> {
+  const started = Date.now();
+  const step = (what: string) => log(`[${((Date.now() - started) / 1000).toFixed(1)} s] ${what}`);
+  const root = path.resolve(out);
+  // Regenerated whole: a stale model next to new images would make the tests lie.
+  await fs.rm(root, { recursive: true, force: true });
+  await fs.mkdir(root, { recursive: true });
+  await useBackend('wasm');
+
+  const folder = await makeImageFolder(path.join(root, 'data'), { classes: CLASSES, perClass: 30, size: SIZE, channels: 3, seed: 5 });
+  // Training starts from random weights: retry until the explanation the tests look at has its three features.
+  let trainAccuracy = 0;
+  let features = 0;
+  for (let attempt = 1; attempt <= ATTEMPTS && features < EXPLAIN_FEATURES; attempt++) {
+    step(`training the model (attempt ${attempt})`);
+    trainAccuracy = await train(folder, path.join(root, 'model'));
+    features = await explainedFeatures(root, await fs.mkdtemp(path.join(os.tmpdir(), 'vebi-e2e-check-')));
+    step(`train accuracy ${(trainAccuracy * 100).toFixed(1)} %, ${EXPLAIN_IMAGE} explained by ${features} features`);
+  }
+  if (features < EXPLAIN_FEATURES) throw new Error(`After ${ATTEMPTS} trainings the explanation of ${EXPLAIN_IMAGE} has ${features} features, not ${EXPLAIN_FEATURES}.`);
+  await fs.cp(path.join(root, 'model'), path.join(root, 'model-large'), { recursive: true });
+  step(`writing ${large.perClass * CLASSES} images into data-large`);
+  // Same drawing as data/ (other seed), bigger images: decoding and resizing them makes a run long enough to cancel.
+  await makeImageFolder(path.join(root, 'data-large'), { classes: CLASSES, perClass: large.perClass, size: large.size, channels: 3, seed: 11 });
+
+  await fs.writeFile(path.join(root, 'train.py'), TRAIN_PY);
+  await fs.mkdir(path.join(root, 'broken'), { recursive: true });
+  await fs.writeFile(path.join(root, 'broken', 'model.json'), '{"format": "layers-model", "modelTopology": {"class_name": "Sequential", \n');
+  await fs.mkdir(path.join(root, 'missing-shard'), { recursive: true });
+  await fs.copyFile(path.join(root, 'model', 'model.json'), path.join(root, 'missing-shard', 'model.json'));
+  await fs.mkdir(path.join(root, 'config'), { recursive: true });
+  await fs.writeFile(path.join(root, 'config', 'settings.json'), `${JSON.stringify({ epochs: 25, batchSize: 16, learningRate: 0.01 }, null, 2)}\n`);
+  await fs.mkdir(path.join(root, '.vscode'), { recursive: true });
+  const settings = {
+    'vebi.dataFolders': { 'model/model.json': 'data' },
+    // Thousands of generated images need no watching or searching.
+    'files.watcherExclude': { '**/data-large/**': true },
+    'search.exclude': { '**/data-large/**': true },
+  };
+  await fs.writeFile(path.join(root, '.vscode', 'settings.json'), `${JSON.stringify(settings, null, 2)}\n`);
+  const manifest: E2eManifest = { classes: folder.classes, trainAccuracy, explainImage: EXPLAIN_IMAGE, explainFeatures: features, largeImages: large.perClass * CLASSES };
+  await fs.writeFile(path.join(root, '.vscode', 'vebi-e2e.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+  return manifest;
+}
+
+if (require.main === module) {
+  const args = process.argv.slice(2);
+  const option = (name: string, fallback: number): number => {
+    const at = args.indexOf(name);
+    return at >= 0 ? Number(args.splice(at, 2)[1]) : fallback;
+  };
+  const large = { perClass: option('--large', DEFAULT_LARGE.perClass), size: option('--large-size', DEFAULT_LARGE.size) };
+  const [out] = args;
+  if (!out || args.length > 1 || ![large.perClass, large.size].every((n) => Number.isInteger(n) && n > 0)) {
+    process.stderr.write('usage: make-e2e-workspace.ts OUT_DIR [--large IMAGES_PER_CLASS] [--large-size PIXELS]\n');
+    process.exit(2);
+  }
+  const started = Date.now();
+  makeE2eWorkspace(out, large, (line) => process.stdout.write(`${line}\n`)).then(
+    (ws) => {
+      const seconds = ((Date.now() - started) / 1000).toFixed(1);
+      process.stdout.write(`e2e workspace ${path.resolve(out)}: classes ${ws.classes.join(', ')}, train accuracy ${(ws.trainAccuracy * 100).toFixed(1)} %, ${ws.explainImage} explained by ${ws.explainFeatures} features, ${ws.largeImages} images in data-large (${seconds} s)\n`);
+    },
+    (error: unknown) => {
+      process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+      process.exit(1);
+    },
+  );
+}

@@ -1,0 +1,255 @@
+/**
+ * The extension in a real VS Code (code-server + Chromium): the palette commands, an interpretation
+ * shown in the panel, an explanation, a cancelled run and a broken model. Every step leaves a
+ * screenshot in artifacts/e2e/. Run by test/e2e/run.sh, which installs code-server, packages the
+ * .vsix and generates the workspace (scripts/make-e2e-workspace.ts).
+ *   VEBI_E2E_WORKSPACE  the generated workspace (required)
+ *   VEBI_E2E_VSIX       the package to install (default: vebi-vscode.vsix at the repo root)
+ */
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import type { FrameLocator, Locator } from 'playwright-core';
+import { CODE_SERVER, VsCode, waitFor } from './harness';
+
+const ROOT = path.resolve(__dirname, '..', '..');
+const WORKSPACE = process.env.VEBI_E2E_WORKSPACE ?? '';
+const VSIX = path.resolve(process.env.VEBI_E2E_VSIX ?? path.join(ROOT, 'vebi-vscode.vsix'));
+
+const COMMANDS = ['VEBI: Interpret Model', 'VEBI: Explain Image', 'VEBI: Open Last Report', 'VEBI: Export Report', 'VEBI: Clear Cached Results'];
+/** The engine runs tfjs-wasm in a child of code-server's extension host; first runs load wasm and sharp. */
+const RUN_TIMEOUT = 120_000;
+const UI_TIMEOUT = 30_000;
+
+interface Manifest {
+  classes: string[];
+  explainImage: string;
+  explainFeatures: number;
+  largeImages: number;
+}
+
+function readManifest(): Manifest {
+  return JSON.parse(readFileSync(path.join(WORKSPACE, '.vscode', 'vebi-e2e.json'), 'utf8')) as Manifest;
+}
+
+/** Whether every image matched by `images` has loaded with real pixels (none broken). */
+async function imagesLoaded(images: Locator): Promise<{ total: number; loaded: number; broken: string[] }> {
+  return images.evaluateAll((list) => {
+    const states = list.map((el) => {
+      const img = el as unknown as { complete: boolean; naturalWidth: number; getAttribute(name: string): string | null };
+      return { ok: img.complete && img.naturalWidth > 0, done: img.complete, src: img.getAttribute('src') ?? '' };
+    });
+    return { total: states.length, loaded: states.filter((s) => s.ok).length, broken: states.filter((s) => s.done && !s.ok).map((s) => s.src) };
+  });
+}
+
+async function waitForImages(images: Locator, what: string, minimum = 1): Promise<number> {
+  return waitFor(
+    `${what} loaded`,
+    async () => {
+      const state = await imagesLoaded(images);
+      assert.deepEqual(state.broken, [], `broken ${what}`);
+      return state.total >= minimum && state.loaded === state.total ? state.total : undefined;
+    },
+    UI_TIMEOUT,
+  );
+}
+
+describe('VEBI in a real VS Code (code-server)', { timeout: 15 * 60_000 }, () => {
+  let instance: VsCode | undefined;
+  let manifest: Manifest;
+
+  /** The panel of a model folder: a webview tab titled "VEBI: <folder>". */
+  const panel = async (folder: string): Promise<FrameLocator> => {
+    assert.ok(instance);
+    return instance.webviewFrame(`VEBI: ${folder}`, undefined, RUN_TIMEOUT);
+  };
+
+  before(async () => {
+    assert.ok(WORKSPACE && existsSync(path.join(WORKSPACE, 'model', 'model.json')), `VEBI_E2E_WORKSPACE must name a workspace made by scripts/make-e2e-workspace.ts (got "${WORKSPACE}")`);
+    assert.ok(existsSync(CODE_SERVER), `${CODE_SERVER} is missing: run scripts/install-code-server.sh`);
+    assert.ok(existsSync(VSIX), `${VSIX} is missing: run npm run package (or set VEBI_E2E_VSIX)`);
+    manifest = readManifest();
+    instance = await VsCode.start({ workspace: WORKSPACE, vsix: VSIX });
+  });
+
+  after(async () => {
+    await instance?.stop();
+  });
+
+  /** A test step on the shared VS Code; a failure leaves a screenshot named after the test. */
+  const scenario = (name: string, body: (vscode: VsCode) => Promise<void>): void => {
+    test(name, async () => {
+      const vscode = instance;
+      assert.ok(vscode, 'VS Code did not start (see the before hook)');
+      try {
+        await body(vscode);
+      } catch (error) {
+        await vscode.screenshot(`FAILED-${name.replace(/[^a-z0-9]+/gi, '-').toLowerCase()}`).catch(() => undefined);
+        throw error;
+      }
+    });
+  };
+
+  scenario('the VEBI commands are in the command palette', async (vscode) => {
+    const entries = await waitFor(
+      'every VEBI command in the palette',
+      async () => {
+        const found = await vscode.paletteEntries('VEBI:');
+        return found && COMMANDS.every((title) => found.some((entry) => entry.startsWith(title))) ? found : undefined;
+      },
+      UI_TIMEOUT,
+      1_000,
+    );
+    await vscode.screenshot('palette-vebi-commands');
+    await vscode.closeQuickInput();
+    assert.equal(entries.filter((entry) => entry.startsWith('VEBI:')).length, COMMANDS.length, entries.join('\n'));
+  });
+
+  scenario('Interpret Model opens the panel with the classes and their feature images', async (vscode) => {
+    await vscode.quickOpen('model/model.json');
+    await vscode.runCommand('VEBI: Interpret Model');
+    // The first steps can be quick; a screenshot while it runs if the notification is caught.
+    const progress = vscode.notification(/VEBI: interpreting model\/model\.json/);
+    if (await progress.isVisible().catch(() => false)) await vscode.screenshot('interpret-progress');
+    const app = await panel('model');
+    const root = app.locator('#vebi-app');
+    await root.waitFor({ state: 'visible', timeout: UI_TIMEOUT });
+    await app.locator('vscode-tabs').waitFor({ state: 'visible', timeout: RUN_TIMEOUT });
+    await vscode.screenshot('interpret-overview');
+
+    await app.locator('vscode-tab-header[data-view="classes"]').click();
+    const classes = app.locator('[data-testid="class-item"]');
+    await classes.first().waitFor({ state: 'visible', timeout: UI_TIMEOUT });
+    assert.equal(await classes.count(), manifest.classes.length, 'one class item per class folder');
+    const cards = app.locator('vscode-tab-panel[data-view="classes"] [data-testid="feature-card"]');
+    await cards.first().waitFor({ state: 'visible', timeout: UI_TIMEOUT });
+    assert.ok((await cards.count()) > 0, 'feature cards for the selected class');
+    // Strips load lazily (below the fold); the average crop and guided view of each card load at once.
+    const eager = app.locator('vscode-tab-panel[data-view="classes"] img[data-testid="feature-image"]:not([loading="lazy"])');
+    const loaded = await waitForImages(eager, 'feature images');
+    assert.ok(loaded > 0);
+    await vscode.screenshot('interpret-classes');
+
+    // Another class: its own cards and images.
+    await classes.nth(manifest.classes.length - 1).click();
+    await waitForImages(eager, 'feature images of the last class');
+    await vscode.screenshot('interpret-classes-last');
+    const errors = (await vscode.notifications()).filter((text) => /error|failed/i.test(text));
+    assert.deepEqual(errors, [], 'no error notification');
+  });
+
+  scenario('a layer name in the panel opens its definition in the training code', async (vscode) => {
+    const app = await panel('model');
+    const link = app.locator('vscode-tab-panel[data-view="classes"] [data-layer="fc"]').first();
+    await link.click();
+    // train.py names it: layers.Dense(24, activation='relu', name='fc')
+    const status = app.locator('vscode-tab-panel[data-view="classes"] [data-layer-location="fc"]').first();
+    await waitFor('the layer location', async () => ((await status.textContent())?.includes(':') ? true : undefined), UI_TIMEOUT);
+    const active = vscode.page.locator('.editor-group-container .tab.active', { hasText: 'train.py' });
+    await active.first().waitFor({ state: 'visible', timeout: UI_TIMEOUT });
+    await vscode.screenshot('reveal-layer');
+    assert.match((await status.textContent()) ?? '', /^train\.py:\d+$/);
+    const line = vscode.page.locator('.editor-group-container.active .monaco-editor .view-line', { hasText: "name='fc'" });
+    assert.ok(await line.first().isVisible(), "the line with name='fc' is on screen");
+  });
+
+  scenario('Explain Image shows the heatmap and the three feature cards', async (vscode) => {
+    await vscode.quickOpen(manifest.explainImage);
+    await vscode.page.locator('.tabs-container .tab', { hasText: path.basename(manifest.explainImage) }).first().waitFor({ state: 'visible', timeout: UI_TIMEOUT });
+    // VS Code's image preview puts the image size in the status bar once it has loaded it.
+    await vscode.page.locator('.statusbar-item', { hasText: /^\d+x\d+$/ }).first().waitFor({ state: 'visible', timeout: UI_TIMEOUT });
+    await vscode.screenshot('explain-image-open');
+    await vscode.runCommand('VEBI: Explain Image');
+    const app = await panel('model');
+    const heatmap = app.locator('img[data-testid="explain-heatmap"]');
+    await heatmap.waitFor({ state: 'visible', timeout: RUN_TIMEOUT });
+    await waitForImages(heatmap, 'explanation heatmap');
+    const features = app.locator('[data-testid="explain-feature"]');
+    await waitFor('three explained features', async () => ((await features.count()) === manifest.explainFeatures ? true : undefined), UI_TIMEOUT);
+    await waitForImages(app.locator('[data-testid="explain-feature"] img:not([loading="lazy"])'), 'explained feature images', manifest.explainFeatures);
+    await vscode.screenshot('explain-result');
+    // Then every image of the cards, lazy strips included, once scrolled into view.
+    await features.last().scrollIntoViewIfNeeded();
+    await waitForImages(app.locator('[data-testid="explain-feature"] img'), 'all images of the explained features', manifest.explainFeatures);
+    await vscode.screenshot('explain-features');
+  });
+
+  scenario('a long run is cancelled from its notification', async (vscode) => {
+    await vscode.quickOpen('model-large/model.json');
+    await vscode.runCommand('VEBI: Interpret Model');
+    // model-large is not preset in vebi.dataFolders: the folder is asked for.
+    await vscode.quickInput().locator('.quick-input-title', { hasText: 'VEBI: labelled image folder for model-large/model.json' }).waitFor({ state: 'visible', timeout: UI_TIMEOUT });
+    await vscode.screenshot('cancel-folder-pick');
+    await vscode.pick('data-large');
+    const progress = vscode.notification(/VEBI: interpreting model-large/);
+    await progress.waitFor({ state: 'visible', timeout: UI_TIMEOUT });
+    // Let it get into feature extraction ("Extracting internal features: 640/4800 images"), so the cancel reaches a busy engine.
+    await waitFor('feature extraction', async () => (/\d+\/\d+ images/.test((await progress.textContent()) ?? '') ? true : undefined), UI_TIMEOUT);
+    const app = await panel('model-large');
+    await app.locator('[data-testid="progress"]').waitFor({ state: 'visible', timeout: UI_TIMEOUT });
+    await vscode.screenshot('cancel-running');
+    await progress.locator('.monaco-button', { hasText: 'Cancel' }).click();
+    const cancelled = vscode.notification(/cancelled/i);
+    await cancelled.waitFor({ state: 'visible', timeout: UI_TIMEOUT });
+    await progress.waitFor({ state: 'hidden', timeout: UI_TIMEOUT });
+    const banner = app.locator('[data-testid="error"]');
+    await banner.waitFor({ state: 'visible', timeout: UI_TIMEOUT });
+    assert.match((await banner.textContent()) ?? '', /CANCELLED|cancel/i);
+    // Nothing was written: the panel has no results to show.
+    await app.locator('[data-testid="empty-state"]').waitFor({ state: 'visible', timeout: UI_TIMEOUT });
+    await vscode.screenshot('cancel-done');
+  });
+
+  /** The error notification naming `file` (a workspace-relative path). */
+  const errorNaming = (vscode: VsCode, file: string): Locator => {
+    return vscode.page.locator('.notifications-toasts .notification-list-item').filter({ has: vscode.page.locator('.codicon-error') }).filter({ hasText: file }).first();
+  };
+
+  scenario('Interpret Model on an open broken model.json shows an error naming the file', async (vscode) => {
+    await vscode.quickOpen('broken/model.json');
+    await vscode.runCommand('VEBI: Interpret Model');
+    const error = errorNaming(vscode, 'broken/model.json');
+    const title = vscode.quickInput().locator('.quick-input-title');
+    // Either an error at once, or the folder question first and the engine's error after it.
+    const first = await waitFor(
+      'an error naming broken/model.json or a question',
+      async () => ((await error.isVisible()) ? 'error' : (await vscode.quickInput().isVisible()) ? ((await title.textContent()) ?? '') : undefined),
+      UI_TIMEOUT,
+    ).catch(() => 'nothing');
+    if (first.startsWith('VEBI: labelled image folder for broken/model.json')) {
+      await vscode.pick('data');
+      await error.waitFor({ state: 'visible', timeout: RUN_TIMEOUT }).catch(() => undefined);
+    }
+    await vscode.screenshot('broken-model-active-error');
+    assert.ok(await error.isVisible(), `an error notification naming broken/model.json; got ${first === 'nothing' ? 'nothing' : `"${first}"`} and notifications ${JSON.stringify(await vscode.notifications())}`);
+    await vscode.closeQuickInput();
+  });
+
+  scenario('a model whose weight shard is missing, chosen in the open dialog, gives an error naming the shard', async (vscode) => {
+    // A JSON file that is not a model is not taken for one: VEBI asks which model.
+    await vscode.quickOpen('config/settings.json');
+    await vscode.runCommand('VEBI: Interpret Model');
+    await vscode.quickInput().locator('.quick-input-title', { hasText: 'VEBI: model to interpret' }).waitFor({ state: 'visible', timeout: UI_TIMEOUT });
+    await vscode.screenshot('missing-shard-pick');
+    await vscode.pick(/^\s*Choose a model file/);
+    // code-server's open dialog is VS Code's own "simple file dialog": a path typed into a quick input.
+    const input = vscode.quickInput().locator('input');
+    await waitFor('the open dialog', async () => ((await input.inputValue()).startsWith('/') ? true : undefined), UI_TIMEOUT);
+    await input.fill(path.join(WORKSPACE, 'missing-shard', 'model.json'));
+    await vscode.screenshot('missing-shard-open-dialog');
+    await input.press('Enter');
+    // The file is a valid model.json: the folder is asked, then the engine finds the shard missing.
+    await vscode.quickInput().locator('.quick-input-title', { hasText: 'VEBI: labelled image folder for missing-shard/model.json' }).waitFor({ state: 'visible', timeout: UI_TIMEOUT });
+    await vscode.pick('data');
+    const error = errorNaming(vscode, 'group1-shard1of1.bin');
+    await error.waitFor({ state: 'visible', timeout: RUN_TIMEOUT });
+    assert.match((await error.textContent()) ?? '', /missing-shard/);
+    // The panel says it too, with the error's code and path.
+    const banner = (await panel('missing-shard')).locator('[data-testid="error"]');
+    await banner.waitFor({ state: 'visible', timeout: UI_TIMEOUT });
+    assert.match((await banner.textContent()) ?? '', /group1-shard1of1\.bin/);
+    await vscode.screenshot('missing-shard-error');
+  });
+});
