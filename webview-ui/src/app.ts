@@ -5,7 +5,7 @@
  */
 import type { HostToPanel, PanelView } from '../../src/shared/panel-protocol';
 import { h } from './dom';
-import { baseName } from './format';
+import { modelLabel } from './format';
 import { createErrorBanner } from './components/error-banner';
 import { updateLayerLocations } from './components/layer-link';
 import { createProgressStrip } from './components/progress-strip';
@@ -115,7 +115,7 @@ export class PanelApp implements ViewContext {
   private updateHeader(): void {
     const { panel } = this.state;
     const model = panel.interpretation?.report.model.path ?? panel.modelPath;
-    this.title.textContent = model ? ` \u2014 ${baseName(model)}` : '';
+    this.title.textContent = model ? ` \u2014 ${modelLabel(model)}` : '';
     this.title.title = model;
     const running = panel.progress !== undefined;
     this.rerun.disabled = running || !panel.modelPath;

@@ -76,6 +76,12 @@ export function formatTimings(timings: Record<string, number>): [string, string]
 }
 
 /** The last path segment, for titles (works for / and \ paths). */
+/** "folder/model.json": model files are usually all called model.json, their folder tells them apart. */
+export function modelLabel(path: string): string {
+  const parts = path.split(/[\\/]/).filter((p) => p.length > 0);
+  return parts.slice(-2).join('/') || path;
+}
+
 export function baseName(path: string): string {
   const parts = path.split(/[\\/]/).filter((p) => p.length > 0);
   return parts[parts.length - 1] ?? path;
