@@ -21,6 +21,9 @@ const node = {
   sourcemap: !production,
   minify: production,
   external: ['sharp', '@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu', 'vscode'],
+  // h5wasm (Keras .h5) calls createRequire(import.meta.url), which a CommonJS bundle lacks.
+  define: { 'import.meta.url': '__vebi_import_meta_url' },
+  banner: { js: "const __vebi_import_meta_url = require('node:url').pathToFileURL(__filename).href;" },
   logLevel: 'warning',
 };
 

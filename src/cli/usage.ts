@@ -21,6 +21,8 @@ Usage:
         --features N         features per explanation (default 3)
         --no-strided-fix     plain guided backprop through strided convolutions
 
+M is a TensorFlow.js model.json (or its folder) or a Keras model file (.keras, .h5).
+
 Common options:
   --backend auto|tensorflow|wasm|cpu   (default auto: tfjs-node, else wasm, else cpu)
   --cache-dir DIR | --no-cache         result cache (default ~/.cache/vebi)

@@ -35,7 +35,7 @@ export function activate(context: vscode.ExtensionContext): void {
   );
 
   void refreshModelFilesContext();
-  const watcher = vscode.workspace.createFileSystemWatcher('**/*.json');
+  const watcher = vscode.workspace.createFileSystemWatcher('**/*.{json,keras,h5,hdf5}');
   watcher.onDidCreate(() => void refreshModelFilesContext());
   watcher.onDidDelete(() => void refreshModelFilesContext());
   context.subscriptions.push(watcher);

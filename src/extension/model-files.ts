@@ -33,3 +33,43 @@ export function modelJsonProblem(text: string): string | undefined {
 
 /** Model files larger than this are not parsed to decide (their name decides). */
 export const MODEL_JSON_SNIFF_LIMIT = 64 * 1024 * 1024;
+
+/** Keras model files the engine loads directly. */
+export const KERAS_EXTENSIONS = ['.keras', '.h5', '.hdf5'];
+
+/** Bytes read from the start of a Keras file to decide whether it is a model. */
+export const KERAS_SNIFF_BYTES = 64 * 1024;
+
+const ZIP_SIGNATURE = [0x50, 0x4b, 0x03, 0x04];
+const HDF5_SIGNATURE = [0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a];
+
+function extensionOf(fileName: string): string {
+  const dot = fileName.lastIndexOf('.');
+  return dot < 0 ? '' : fileName.slice(dot).toLowerCase();
+}
+
+export function isKerasFileName(fileName: string): boolean {
+  return KERAS_EXTENSIONS.includes(extensionOf(fileName));
+}
+
+function startsWith(head: Uint8Array, signature: number[]): boolean {
+  return signature.every((byte, i) => head[i] === byte);
+}
+
+/** Why a .keras/.h5 file cannot be a Keras model, from its first bytes; undefined when it may be one. */
+export function kerasFileProblem(fileName: string, head: Uint8Array): string | undefined {
+  if (extensionOf(fileName) === '.keras') {
+    return startsWith(head, ZIP_SIGNATURE) ? undefined : 'is not a Keras 3 archive (not a zip file); save the model again with model.save("model.keras")';
+  }
+  return startsWith(head, HDF5_SIGNATURE) ? undefined : 'is not an HDF5 file; save the model again with model.save("model.h5") or as .keras';
+}
+
+/**
+ * True when a Keras file looks like a whole model (for menus): a zip for .keras; for .h5 an HDF5 file
+ * whose root attributes (written first by Keras) include "model_config", unlike weights-only files
+ * or HDF5 data sets.
+ */
+export function looksLikeKerasModel(fileName: string, head: Uint8Array): boolean {
+  if (kerasFileProblem(fileName, head) !== undefined) return false;
+  return extensionOf(fileName) === '.keras' || Buffer.from(head.buffer, head.byteOffset, head.byteLength).includes('model_config');
+}

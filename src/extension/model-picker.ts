@@ -6,7 +6,7 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { findDatasetFolders } from './dataset-discovery';
-import { isTfjsModelJson, modelJsonProblem, MODEL_JSON_SNIFF_LIMIT } from './model-files';
+import { isKerasFileName, isTfjsModelJson, kerasFileProblem, KERAS_SNIFF_BYTES, looksLikeKerasModel, modelJsonProblem, MODEL_JSON_SNIFF_LIMIT } from './model-files';
 
 /** The uri behind the active editor tab: a text editor, or a custom editor such as the image preview. */
 export function activeTabUri(): vscode.Uri | undefined {
@@ -15,8 +15,22 @@ export function activeTabUri(): vscode.Uri | undefined {
   return vscode.window.activeTextEditor?.document.uri;
 }
 
+/** The first bytes of a file (fewer when it is shorter). */
+async function readHead(file: string, bytes: number): Promise<Uint8Array> {
+  const handle = await fs.open(file, 'r');
+  try {
+    const buffer = new Uint8Array(bytes);
+    const { bytesRead } = await handle.read(buffer, 0, bytes, 0);
+    return buffer.subarray(0, bytesRead);
+  } finally {
+    await handle.close();
+  }
+}
+
 export async function isModelFile(uri: vscode.Uri): Promise<boolean> {
-  if (uri.scheme !== 'file' || path.extname(uri.fsPath).toLowerCase() !== '.json') return false;
+  if (uri.scheme !== 'file') return false;
+  if (isKerasFileName(uri.fsPath)) return readHead(uri.fsPath, KERAS_SNIFF_BYTES).then((head) => looksLikeKerasModel(uri.fsPath, head), () => false);
+  if (path.extname(uri.fsPath).toLowerCase() !== '.json') return false;
   try {
     const stat = await fs.stat(uri.fsPath);
     if (stat.size > MODEL_JSON_SNIFF_LIMIT) return path.basename(uri.fsPath) === 'model.json';
@@ -26,10 +40,11 @@ export async function isModelFile(uri: vscode.Uri): Promise<boolean> {
   }
 }
 
-/** Model files of the workspace (TF.js model.json that really are models). */
+/** Model files of the workspace (TF.js model.json and Keras .keras/.h5 files that really are models). */
 export async function findModelFiles(limit = 200): Promise<vscode.Uri[]> {
-  const candidates = await vscode.workspace.findFiles('**/*.json', '**/{node_modules,.git}/**', 2000);
-  const named = candidates.filter((uri) => path.basename(uri.fsPath) === 'model.json' || /model/i.test(path.basename(uri.fsPath)));
+  const exclude = '**/{node_modules,.git}/**';
+  const [json, keras] = await Promise.all([vscode.workspace.findFiles('**/*.json', exclude, 2000), vscode.workspace.findFiles('**/*.{keras,h5,hdf5}', exclude, 2000)]);
+  const named = [...json.filter((uri) => path.basename(uri.fsPath) === 'model.json' || /model/i.test(path.basename(uri.fsPath))), ...keras];
   const checks = await Promise.all(named.map(async (uri) => ((await isModelFile(uri)) ? uri : undefined)));
   return checks.filter((uri): uri is vscode.Uri => uri !== undefined).slice(0, limit);
 }
@@ -37,8 +52,9 @@ export async function findModelFiles(limit = 200): Promise<vscode.Uri[]> {
 /** Why a file the user pointed at is not a model (undefined: it is one). */
 async function problemWith(uri: vscode.Uri): Promise<string | undefined> {
   if (uri.scheme !== 'file') return 'is not a local file';
-  if (path.extname(uri.fsPath).toLowerCase() !== '.json') return 'is not a TensorFlow.js model.json (Keras .h5/.keras files are not supported yet; convert them to TF.js)';
   try {
+    if (isKerasFileName(uri.fsPath)) return kerasFileProblem(uri.fsPath, await readHead(uri.fsPath, KERAS_SNIFF_BYTES));
+    if (path.extname(uri.fsPath).toLowerCase() !== '.json') return 'is not a model VEBI can open: give a TensorFlow.js model.json or a Keras .keras/.h5 file';
     const stat = await fs.stat(uri.fsPath);
     if (stat.size > MODEL_JSON_SNIFF_LIMIT) return undefined; // too big to sniff: the engine checks it
     return modelJsonProblem(await fs.readFile(uri.fsPath, 'utf8'));
@@ -64,10 +80,10 @@ export async function pickModel(given: vscode.Uri | undefined): Promise<vscode.U
   const models = await findModelFiles();
   const choose = '$(folder-opened) Choose a model file...';
   const items = [...models.map((uri) => ({ label: vscode.workspace.asRelativePath(uri), uri })), { label: choose, uri: undefined }];
-  const picked = await vscode.window.showQuickPick(items, { title: 'VEBI: model to interpret', placeHolder: 'A TF.js model.json' });
+  const picked = await vscode.window.showQuickPick(items, { title: 'VEBI: model to interpret', placeHolder: 'A TF.js model.json or a Keras .keras/.h5 file' });
   if (!picked) return undefined;
   if (picked.uri) return picked.uri;
-  const chosen = await vscode.window.showOpenDialog({ canSelectMany: false, filters: { 'TF.js model': ['json'] }, title: 'VEBI: model.json to interpret' });
+  const chosen = await vscode.window.showOpenDialog({ canSelectMany: false, filters: { 'TF.js or Keras model': ['json', 'keras', 'h5', 'hdf5'] }, title: 'VEBI: model to interpret' });
   if (!chosen?.[0]) return undefined;
   const problem = await problemWith(chosen[0]);
   if (problem) {

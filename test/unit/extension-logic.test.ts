@@ -8,7 +8,7 @@ import { parsePanelMessage } from '../../src/shared/panel-protocol';
 import { isEngineEvent, isEngineRequest } from '../../src/shared/engine-protocol';
 import { buildPanelHtml, contentSecurityPolicy, makeNonce } from '../../src/extension/panel/panel-html';
 import { findDatasetFolders } from '../../src/extension/dataset-discovery';
-import { isTfjsModelJson, modelJsonProblem } from '../../src/extension/model-files';
+import { isKerasFileName, isTfjsModelJson, kerasFileProblem, looksLikeKerasModel, modelJsonProblem } from '../../src/extension/model-files';
 import { findLayerInText } from '../../src/extension/layer-locator';
 import { storagePaths } from '../../src/extension/storage-paths';
 import { describeProgress, overallPercent } from '../../src/extension/progress-text';
@@ -66,6 +66,19 @@ test('model sniffing: a TF.js model.json is a model, other JSON is not', () => {
   assert.equal(modelJsonProblem(JSON.stringify({ modelTopology: {}, weightsManifest: [] })), undefined);
   assert.match(modelJsonProblem('{"modelTopology": ') ?? '', /is not valid JSON .*re-export the model/);
   assert.match(modelJsonProblem('{"editor": 1, "files": 2}') ?? '', /not a TensorFlow\.js model.*its keys: editor, files/);
+});
+
+test('model sniffing: Keras files are models by their first bytes (zip / HDF5 with model_config)', () => {
+  const hdf5 = (rest: string): Uint8Array => Uint8Array.from([0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a, ...Buffer.from(rest)]);
+  const zip = Uint8Array.from([0x50, 0x4b, 0x03, 0x04, 0, 0]);
+  assert.ok(isKerasFileName('/w/best_model.KERAS') && isKerasFileName('m.h5') && isKerasFileName('m.hdf5') && !isKerasFileName('model.json'));
+  assert.ok(looksLikeKerasModel('m.keras', zip));
+  assert.ok(looksLikeKerasModel('m.h5', hdf5('...keras_version...model_config{"class_name"')));
+  assert.ok(!looksLikeKerasModel('weights.h5', hdf5('layers vars')), 'weights-only HDF5 is not offered as a model');
+  assert.ok(!looksLikeKerasModel('m.keras', hdf5('')));
+  assert.equal(kerasFileProblem('weights.h5', hdf5('')), undefined, 'the engine explains what an HDF5 file lacks');
+  assert.match(kerasFileProblem('m.keras', Buffer.from('hello')) ?? '', /not a zip file.*model\.save/);
+  assert.match(kerasFileProblem('m.h5', zip) ?? '', /not an HDF5 file/);
 });
 
 test('layer locator: keyword argument, config entry, then attribute assignment', () => {

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { existsSync, promises as fs } from 'node:fs';
+import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
@@ -47,8 +47,11 @@ test('missing model, folder without model.json, non-JSON, JSON that is not a TF.
   await rejectsWith(loadModel(path.join(dir, 'nothing-here')), 'MODEL_NOT_FOUND', /nothing-here/);
   await rejectsWith(loadModel(dir), 'MODEL_NOT_FOUND', /has no model\.json/);
   await fs.writeFile(path.join(dir, 'weights.h5'), 'not really hdf5');
-  await rejectsWith(loadModel(dir), 'MODEL_NOT_FOUND', /weights\.h5.*not supported yet/);
-  await rejectsWith(loadModel(path.join(dir, 'weights.h5')), 'MODEL_UNSUPPORTED', /Keras HDF5.*not supported yet/);
+  await rejectsWith(loadModel(dir), 'MODEL_NOT_FOUND', /Keras model weights\.h5: give that file's path/);
+  await rejectsWith(loadModel(path.join(dir, 'weights.h5')), 'MODEL_CORRUPT', /weights\.h5 does not hold a readable HDF5 file/);
+  await fs.writeFile(path.join(dir, 'model.keras'), 'not really a zip');
+  await rejectsWith(loadModel(path.join(dir, 'model.keras')), 'MODEL_CORRUPT', /model\.keras is not a readable \.keras archive/);
+  await fs.rm(path.join(dir, 'model.keras'));
 
   const file = path.join(dir, 'model.json');
   await fs.writeFile(file, '{"modelTopology": {oops');
@@ -64,11 +67,6 @@ test('missing model, folder without model.json, non-JSON, JSON that is not a TF.
   await fs.writeFile(file, JSON.stringify({ modelTopology: { class_name: 'Sequential', config: {} }, weightsManifest: [{ paths: ['a.bin'], weights: [{ name: 'k', shape: [2], dtype: 'float99' }] }] }));
   await rejectsWith(loadModel(file), 'MODEL_CORRUPT', /unknown dtype/);
   await fs.rm(dir, { recursive: true });
-});
-
-const real = '/work/shared/real-models/mnist-cnn-keras3.h5';
-test('a real Keras .h5 file is refused with a hint, not parsed as JSON', { skip: !existsSync(real) && 'the shared real-models folder is absent' }, async () => {
-  await rejectsWith(loadModel(real), 'MODEL_UNSUPPORTED', /tensorflowjs_converter/);
 });
 
 test('missing, truncated and overlong shards are reported by name with byte counts', async () => {

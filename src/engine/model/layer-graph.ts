@@ -33,7 +33,6 @@ function scoreHead(plan: LayerPlan, ops: StepOp[], scoreStep: number, file: stri
 }
 
 export class LayerGraphModel implements VebiModel {
-  readonly format = 'tfjs-layers' as const;
   readonly inputShape: [number, number, number];
   readonly numClasses: number;
   readonly layers: LayerSummary[];
@@ -49,6 +48,7 @@ export class LayerGraphModel implements VebiModel {
   constructor(
     private readonly model: tf.LayersModel,
     readonly path: string,
+    readonly format: 'tfjs-layers' | 'keras' = 'tfjs-layers',
   ) {
     this.plan = buildLayerPlan(model, path);
     this.ops = this.plan.steps.map((s) => describeStep(s, path));

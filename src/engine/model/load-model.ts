@@ -1,6 +1,7 @@
 /**
  * Opens a classifier for VEBI: a TF.js model.json (layers or graph model) or the folder that holds
- * one. Every file is checked by the safe IO handler before TensorFlow.js parses it.
+ * one, or a Keras .keras/.h5 file. Every model.json is checked by the safe IO handler before
+ * TensorFlow.js parses it.
  */
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
@@ -8,15 +9,14 @@ import * as tf from '@tensorflow/tfjs';
 import { VebiError, isVebiError } from '../../shared/errors';
 import { GraphModelAdapter } from './graph-model';
 import { registerKerasCompatLayers } from './keras-compat-layers';
+import { loadKerasModel } from './keras/load-keras-model';
+import { KERAS_EXTENSIONS } from './keras/read-keras-file';
 import { LayerGraphModel } from './layer-graph';
 import { topologyKind, type ModelJson } from './model-json';
 import { readModelJson, safeIOHandler } from './safe-io-handler';
 import type { VebiModel } from './types';
 
 const NOT_YET: Record<string, string> = {
-  '.h5': 'a Keras HDF5 file',
-  '.hdf5': 'a Keras HDF5 file',
-  '.keras': 'a Keras 3 archive',
   '.pb': 'a TensorFlow SavedModel / frozen graph',
   '.pt': 'a PyTorch checkpoint',
   '.pth': 'a PyTorch checkpoint',
@@ -28,17 +28,21 @@ function unsupportedFile(file: string): VebiError | undefined {
   if (!kind) return undefined;
   return new VebiError(
     'MODEL_UNSUPPORTED',
-    `${file} is ${kind}, which is not supported yet. Convert it to a TensorFlow.js model first (tensorflowjs_converter --input_format ${kind.includes('Keras') ? 'keras' : 'tf_saved_model'} ...) and give the model.json.`,
+    `${file} is ${kind}, which is not supported yet. Convert it to a TensorFlow.js model first (tensorflowjs_converter --input_format tf_saved_model ...) or save it as Keras (.keras), and give that file.`,
     file,
   );
 }
 
-/** The model.json a user path designates (the path itself, or model.json inside a folder). */
+function isKerasFile(file: string): boolean {
+  return KERAS_EXTENSIONS.includes(path.extname(file).toLowerCase());
+}
+
+/** The model file a user path designates (the path itself, or model.json inside a folder). */
 export async function resolveModelJson(userPath: string): Promise<string> {
   const target = path.resolve(userPath);
   const stat = await fs.stat(target).catch(() => undefined);
   if (!stat) {
-    throw unsupportedFile(target) ?? new VebiError('MODEL_NOT_FOUND', `No model at ${target}. Give the path of a TensorFlow.js model.json or of the folder that holds it.`, target);
+    throw unsupportedFile(target) ?? new VebiError('MODEL_NOT_FOUND', `No model at ${target}. Give the path of a TensorFlow.js model.json (or of the folder that holds it) or of a Keras .keras/.h5 file.`, target);
   }
   if (stat.isFile()) {
     const notYet = unsupportedFile(target);
@@ -48,8 +52,9 @@ export async function resolveModelJson(userPath: string): Promise<string> {
   const candidate = path.join(target, 'model.json');
   if (await fs.stat(candidate).then((s) => s.isFile(), () => false)) return candidate;
   const names = await fs.readdir(target).catch(() => [] as string[]);
+  const keras = names.find(isKerasFile);
   const other = names.find((n) => unsupportedFile(n) !== undefined) ?? (names.includes('saved_model.pb') ? 'saved_model.pb' : undefined);
-  const hint = other ? ` It holds ${other}, which is not supported yet: convert it with tensorflowjs_converter.` : '';
+  const hint = keras ? ` It holds the Keras model ${keras}: give that file's path.` : other ? ` It holds ${other}, which is not supported yet: convert it with tensorflowjs_converter.` : '';
   throw new VebiError('MODEL_NOT_FOUND', `The folder ${target} has no model.json.${hint} Give the folder of a TensorFlow.js model (model.json + .bin shards).`, target);
 }
 
@@ -132,9 +137,10 @@ async function loadGraph(file: string, json: ModelJson): Promise<VebiModel> {
   }
 }
 
-/** Loads a model.json (or the folder holding one) as a VebiModel. */
+/** Loads a model.json (or the folder holding one) or a Keras .keras/.h5 file as a VebiModel. */
 export async function loadModel(userPath: string): Promise<VebiModel> {
   const file = await resolveModelJson(userPath);
+  if (isKerasFile(file)) return loadKerasModel(file);
   const json = await readModelJson(file);
   return topologyKind(json, file) === 'graph-model' ? loadGraph(file, json) : loadLayers(file, json);
 }

@@ -38,7 +38,7 @@ export function parseModelJson(text: string, file: string): ModelJson {
     // A Keras 3 config.json (from inside a .keras archive) has class_name/config at the top level.
     const kerasHint =
       typeof raw.class_name === 'string' && 'config' in raw
-        ? ' It looks like a Keras config.json (from a .keras archive); Keras files are not supported yet: convert the model with tensorflowjs_converter --input_format keras.'
+        ? ' It looks like a Keras config.json (from a .keras archive): give the .keras file itself, which VEBI loads directly.'
         : ' Export the model with model.save() in TensorFlow.js or convert it with tensorflowjs_converter.';
     throw new VebiError('MODEL_UNSUPPORTED', `${file} is not a TensorFlow.js model.json: it has no "modelTopology" object.${kerasHint}`, file);
   }

@@ -1,0 +1,135 @@
+/**
+ * Reads each layer's weight arrays from a Keras HDF5 weights file and sets them on the TF.js model,
+ * layer by layer, after checking every shape. Keras 3 (.keras) stores layers/<key>/vars/0,1,...
+ * in creation order; legacy .h5 stores model_weights/<layer>/... with a weight_names attribute
+ * giving the order. Both orders are the one TF.js's layer.getWeights() uses.
+ */
+import * as tf from '@tensorflow/tfjs';
+import type * as H5 from 'h5wasm';
+import { VebiError } from '../../../shared/errors';
+import type { KerasLayerRef } from './keras-config-to-tfjs';
+import type { H5Lib } from './open-hdf5';
+
+export interface KerasWeight {
+  /** Where the array was found in the file, for error messages. */
+  name: string;
+  shape: number[];
+  values: Float32Array;
+}
+
+/** Weight arrays by Keras layer name, in the layer's weight order. */
+export type KerasWeights = Map<string, KerasWeight[]>;
+
+function stringList(value: unknown): string[] {
+  if (typeof value === 'string') return [value];
+  return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
+}
+
+function readDataset(h5: H5Lib, entity: H5.Entity | null, name: string, file: string): KerasWeight {
+  if (!(entity instanceof h5.Dataset)) {
+    throw new VebiError('WEIGHTS_MISSING', `${file} lists the weight "${name}" but holds no array there; the file is damaged: save the model again.`, file);
+  }
+  const shape = entity.shape ?? [];
+  const value = entity.value;
+  let values: Float32Array;
+  if (value instanceof Float32Array) values = value;
+  else if (ArrayBuffer.isView(value) && !(value instanceof DataView) && !(value instanceof BigInt64Array) && !(value instanceof BigUint64Array)) values = Float32Array.from(value as ArrayLike<number>);
+  else if (typeof value === 'number') values = Float32Array.of(value);
+  else throw new VebiError('MODEL_UNSUPPORTED', `${file}: the weight "${name}" has the type ${JSON.stringify(entity.dtype)}, which is not a number array VEBI can read.`, file);
+  return { name, shape, values };
+}
+
+/** Keras 3 model.weights.h5: layers/<key>/vars/<i>; the vars group's "name" attribute is the layer name. */
+export function readKeras3Weights(h5: H5Lib, root: H5.File, layers: KerasLayerRef[], file: string): KerasWeights {
+  const byKey = new Map(layers.map((l) => [l.keras3Key, l.name]));
+  const out: KerasWeights = new Map();
+  const group = root.get('layers');
+  if (!(group instanceof h5.Group)) {
+    throw new VebiError('WEIGHTS_MISSING', `${file} has no "layers" group in model.weights.h5, so it holds no layer weights. Save the whole model with model.save("model.keras").`, file);
+  }
+  for (const key of group.keys()) {
+    const layer = group.get(key);
+    const vars = layer instanceof h5.Group ? layer.get('vars') : null;
+    if (!(vars instanceof h5.Group)) continue;
+    const named = vars.attrs.name?.value;
+    const name = typeof named === 'string' ? named : (byKey.get(key) ?? key);
+    const indices = vars
+      .keys()
+      .filter((k) => /^\d+$/.test(k))
+      .sort((a, b) => Number(a) - Number(b));
+    out.set(
+      name,
+      indices.map((i) => readDataset(h5, vars.get(i), `layers/${key}/vars/${i}`, file)),
+    );
+  }
+  return out;
+}
+
+/** Legacy Keras HDF5 (Keras 2, Keras 3 .h5): model_weights/<layer>, weight order in "weight_names". */
+export function readLegacyWeights(h5: H5Lib, root: H5.File, file: string): KerasWeights {
+  const top = root.get('model_weights');
+  // A file from save_weights() has the layer groups at the root.
+  const weights = top instanceof h5.Group ? top : root;
+  const names = stringList(weights.attrs.layer_names?.value);
+  const out: KerasWeights = new Map();
+  for (const layerName of names.length > 0 ? names : weights.keys()) {
+    const group = weights.get(layerName);
+    if (!(group instanceof h5.Group)) continue;
+    const weightNames = stringList(group.attrs.weight_names?.value);
+    out.set(
+      layerName,
+      weightNames.map((w) => readDataset(h5, group.get(w), `model_weights/${layerName}/${w}`, file)),
+    );
+  }
+  return out;
+}
+
+function sameShape(a: readonly number[], b: readonly number[]): boolean {
+  return a.length === b.length && a.every((d, i) => d === b[i]);
+}
+
+/** Normalization's mean/variance given in the config: broadcast to the BatchNormalization shapes. */
+function constantWeights(ref: KerasLayerRef, shapes: number[][]): KerasWeight[] {
+  return (ref.constants ?? []).map((c, i) => {
+    const size = shapes[i]?.reduce((a, b) => a * b, 1) ?? 0;
+    const list = Array.isArray(c) ? c.flat(Infinity as 1) : [c];
+    const values = new Float32Array(size).map((_, j) => Number(list.length === 1 ? list[0] : list[j]));
+    return { name: `${ref.name} config ${i === 0 ? 'mean' : 'variance'}`, shape: shapes[i] ?? [], values };
+  });
+}
+
+/** Sets every layer's weights on `model`, checking count and shapes; throws naming layer and weight. */
+export function assignKerasWeights(model: tf.LayersModel, refs: KerasLayerRef[], weights: KerasWeights, file: string): void {
+  const byName = new Map(refs.map((r) => [r.name, r]));
+  for (const layer of model.layers) {
+    const expected = layer.weights;
+    if (expected.length === 0) continue;
+    const shapes = expected.map((w) => w.shape as number[]);
+    const ref = byName.get(layer.name);
+    let found = weights.get(layer.name) ?? [];
+    // Normalization keeps mean, variance and a sample count; BatchNormalization takes the first two.
+    if (ref?.className === 'Normalization') found = found.length > 0 ? found.slice(0, 2) : constantWeights(ref, shapes);
+    if (found.length !== expected.length) {
+      throw new VebiError(
+        'WEIGHTS_MISSING',
+        `${file}: layer "${layer.name}" (${ref?.className ?? layer.getClassName()}) needs ${expected.length} weight arrays (${expected.map((w) => w.originalName).join(', ')}) but the file holds ${found.length} for it. The weights do not belong to this model: save the model again.`,
+        file,
+      );
+    }
+    const tensors = found.map((w, i) => {
+      if (!sameShape(w.shape, shapes[i])) {
+        throw new VebiError(
+          'MODEL_CORRUPT',
+          `${file}: layer "${layer.name}" weight "${expected[i].originalName}" should have shape [${shapes[i].join(', ')}], the file's "${w.name}" has [${w.shape.join(', ')}]. The weights do not match the model config: save the model again.`,
+          file,
+        );
+      }
+      return tf.tensor(w.values, w.shape, 'float32');
+    });
+    try {
+      layer.setWeights(tensors);
+    } finally {
+      tf.dispose(tensors);
+    }
+  }
+}
