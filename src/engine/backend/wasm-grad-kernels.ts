@@ -122,6 +122,19 @@ function runConvKernel(name: ConvKernel, x: tf.Tensor4D, filter: tf.Tensor4D, st
   return out as tf.Tensor4D;
 }
 
+/** The geometry of the convolution a gradient kernel belongs to, from the kernel's attrs. */
+function convInfo(inShape: [number, number, number, number], filterShape: [number, number, number, number], attrs: NonNullable<KernelArgs['attrs']>, depthwise = false): tf.backend_util.Conv2DInfo {
+  return tf.backend_util.computeConv2DInfo(
+    inShape,
+    filterShape,
+    pair(attrs.strides as number | number[], 1),
+    pair(attrs.dilations as number | number[] | undefined, 1),
+    attrs.pad as PadAttr,
+    attrs.dimRoundingMode as RoundingMode,
+    depthwise,
+  );
+}
+
 function conv2DBackpropFilter({ inputs, attrs = {} }: KernelArgs): tf.Tensor {
   return tf.tidy(() => {
     const nchw = attrs.dataFormat === 'NCHW';
@@ -133,14 +146,7 @@ function conv2DBackpropFilter({ inputs, attrs = {} }: KernelArgs): tf.Tensor {
     }
     const filterShape = asShape4(attrs.filterShape as number[], 'filterShape');
     // tfjs's Conv2DBackpropFilter has no dilations attr (its gradient asserts dilation 1); accept one anyway.
-    const info = tf.backend_util.computeConv2DInfo(
-      asShape4(x.shape, 'x'),
-      filterShape,
-      pair(attrs.strides as number | number[], 1),
-      pair(attrs.dilations as number | number[] | undefined, 1),
-      attrs.pad as PadAttr,
-      attrs.dimRoundingMode as RoundingMode,
-    );
+    const info = convInfo(asShape4(x.shape, 'x'), filterShape, attrs);
     const [rows, cols] = axes(info);
     const pads = info.padInfo;
     if (rows.filterSize * cols.filterSize === 1 && rows.stride * cols.stride === 1 && pads.top + pads.bottom + pads.left + pads.right === 0) {
@@ -235,15 +241,7 @@ function depthwiseConv2dNativeBackpropInput({ inputs, attrs = {} }: KernelArgs):
     const dy = asTensor(inputs.dy, 'dy') as tf.Tensor4D;
     const filter = asTensor(inputs.filter, 'filter') as tf.Tensor4D;
     const inShape = asShape4(attrs.inputShape as number[], 'inputShape');
-    const info = tf.backend_util.computeConv2DInfo(
-      inShape,
-      asShape4(filter.shape, 'filter'),
-      pair(attrs.strides as number | number[], 1),
-      pair(attrs.dilations as number | number[] | undefined, 1),
-      attrs.pad as PadAttr,
-      attrs.dimRoundingMode as RoundingMode,
-      true,
-    );
+    const info = convInfo(inShape, asShape4(filter.shape, 'filter'), attrs, true);
     const [rows, cols] = axes(info);
     const channels = inShape[3];
     const multiplier = filter.shape[3];
@@ -261,15 +259,7 @@ function depthwiseConv2dNativeBackpropFilter({ inputs, attrs = {} }: KernelArgs)
     const x = asTensor(inputs.x, 'x') as tf.Tensor4D;
     const dy = asTensor(inputs.dy, 'dy') as tf.Tensor4D;
     const filterShape = asShape4(attrs.filterShape as number[], 'filterShape');
-    const info = tf.backend_util.computeConv2DInfo(
-      asShape4(x.shape, 'x'),
-      filterShape,
-      pair(attrs.strides as number | number[], 1),
-      pair(attrs.dilations as number | number[] | undefined, 1),
-      attrs.pad as PadAttr,
-      attrs.dimRoundingMode as RoundingMode,
-      true,
-    );
+    const info = convInfo(asShape4(x.shape, 'x'), filterShape, attrs, true);
     const [rows, cols] = axes(info);
     const [batch, height, width, channels] = x.shape;
     const multiplier = filterShape[3];
@@ -300,14 +290,7 @@ function conv2DBackpropInput({ inputs, attrs = {} }: KernelArgs): tf.Tensor {
       dy = tf.transpose(dy, [0, 2, 3, 1]);
       inShape = [inShape[0], inShape[2], inShape[3], inShape[1]];
     }
-    const info = tf.backend_util.computeConv2DInfo(
-      inShape,
-      asShape4(filter.shape, 'filter'),
-      pair(attrs.strides as number | number[], 1),
-      pair(attrs.dilations as number | number[] | undefined, 1),
-      attrs.pad as PadAttr,
-      attrs.dimRoundingMode as RoundingMode,
-    );
+    const info = convInfo(inShape, asShape4(filter.shape, 'filter'), attrs);
     const [rows, cols] = axes(info);
     const dx = transposedConv(dy, filter, rows, cols, {
       kernel: 'Conv2D',
