@@ -237,7 +237,18 @@ describe('VEBI in a real VS Code (code-server)', { timeout: 15 * 60_000 }, () =>
     // code-server's open dialog is VS Code's own "simple file dialog": a path typed into a quick input.
     const input = vscode.quickInput().locator('input');
     await waitFor('the open dialog', async () => ((await input.inputValue()).startsWith('/') ? true : undefined), UI_TIMEOUT);
-    await input.fill(path.join(WORKSPACE, 'missing-shard', 'model.json'));
+    // The dialog fills its input with the current folder asynchronously and can overwrite a path
+    // typed too early: type until the path stays.
+    const target = path.join(WORKSPACE, 'missing-shard', 'model.json');
+    await waitFor(
+      'the typed path to stay in the open dialog',
+      async () => {
+        if ((await input.inputValue()) !== target) await input.fill(target);
+        await new Promise((resolve) => setTimeout(resolve, 400));
+        return (await input.inputValue()) === target ? true : undefined;
+      },
+      UI_TIMEOUT,
+    );
     await vscode.screenshot('missing-shard-open-dialog');
     await input.press('Enter');
     // The file is a valid model.json: the folder is asked, then the engine finds the shard missing.
