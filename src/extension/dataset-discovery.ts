@@ -4,6 +4,7 @@
  */
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
+import { isImageFileName } from '../shared/image-extensions';
 
 export interface DatasetCandidate {
   path: string;
@@ -12,7 +13,6 @@ export interface DatasetCandidate {
   sampledImages: number;
 }
 
-const IMAGE = /\.(png|jpe?g|jpe|jfif|webp|gif|tiff?|avif)$/i;
 const SKIP = new Set(['node_modules', '.git', 'dist', 'out', '.vscode', '__pycache__', '.venv', 'venv']);
 /** Entries read per class folder while ranking: enough to tell, cheap on huge folders. */
 const SAMPLE = 50;
@@ -49,7 +49,7 @@ async function sampleImages(dir: string): Promise<number> {
     const handle = await fs.opendir(dir);
     let seen = 0;
     for await (const entry of handle) {
-      if (entry.isFile() && IMAGE.test(entry.name)) count++;
+      if (entry.isFile() && isImageFileName(entry.name)) count++;
       if (++seen >= SAMPLE) break;
     }
   } catch {

@@ -5,6 +5,7 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { IMAGE_EXTENSIONS, isImageFileName } from '../shared/image-extensions';
 import { findDatasetFolders } from './dataset-discovery';
 import { isKerasFileName, isTfjsModelJson, kerasFileProblem, KERAS_SNIFF_BYTES, looksLikeKerasModel, modelJsonProblem, MODEL_JSON_SNIFF_LIMIT } from './model-files';
 
@@ -113,16 +114,14 @@ export async function pickDataFolder(modelUri: vscode.Uri, remembered: string | 
   return chosen?.[0]?.fsPath;
 }
 
-const IMAGE_EXTENSIONS = ['png', 'jpg', 'jpeg', 'webp', 'gif', 'tif', 'tiff', 'avif'];
-
 export function isImageFile(uri: vscode.Uri): boolean {
-  return IMAGE_EXTENSIONS.includes(path.extname(uri.fsPath).slice(1).toLowerCase());
+  return isImageFileName(path.basename(uri.fsPath));
 }
 
 export async function pickImage(given: vscode.Uri | undefined): Promise<vscode.Uri | undefined> {
   if (given && isImageFile(given)) return given;
   const active = activeTabUri();
   if (!given && active && isImageFile(active)) return active;
-  const chosen = await vscode.window.showOpenDialog({ canSelectMany: false, filters: { Images: IMAGE_EXTENSIONS }, title: 'VEBI: image to explain' });
+  const chosen = await vscode.window.showOpenDialog({ canSelectMany: false, filters: { Images: IMAGE_EXTENSIONS.map((ext) => ext.slice(1)) }, title: 'VEBI: image to explain' });
   return chosen?.[0];
 }

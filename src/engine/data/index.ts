@@ -8,5 +8,5 @@ export { readPreprocessingSidecar, validatePreprocessing, SIDECAR_FILE_NAME } fr
 export type { Sidecar } from './sidecar';
 export { imageBatches } from './batches';
 export type { ImageBatch, BatchOptions, SkippedFile } from './batches';
-export { IMAGE_EXTENSIONS, isImageFileName } from './image-extensions';
+export { IMAGE_EXTENSIONS, isImageFileName } from '../../shared/image-extensions';
 export { naturalCompare, lexicographicCompare } from './natural-compare';

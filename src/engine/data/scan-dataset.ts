@@ -5,7 +5,7 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { VebiError } from '../../shared/errors';
-import { isImageFileName } from './image-extensions';
+import { isImageFileName } from '../../shared/image-extensions';
 import { lexicographicCompare, naturalCompare } from './natural-compare';
 
 export interface DatasetItem {
