@@ -22,6 +22,7 @@ import { writeFolderAtomically } from '../fs/atomic-folder';
 import { writeExplainHtml } from '../report/explain-html';
 import { readInterpretation } from '../report/read-report';
 import type { LoadedInterpretation } from '../report/read-report';
+import { stripUndefined } from '../strip-undefined';
 import { TOOL } from '../tool';
 import { computeExplanation } from './compute-explanation';
 import { renderHeatmapFiles } from './render-heatmaps';
@@ -47,7 +48,7 @@ const OVERLAY_MAX_SIDE = 512;
 
 export async function explain(options: ExplainOptions, hooks: RunHooks = {}): Promise<ExplainResult> {
   const started = performance.now();
-  const params: ExplainParams = { ...DEFAULT_EXPLAIN_PARAMS, ...Object.fromEntries(Object.entries(options.params ?? {}).filter(([, v]) => v !== undefined)) };
+  const params: ExplainParams = { ...DEFAULT_EXPLAIN_PARAMS, ...stripUndefined(options.params ?? {}) };
   if (!Number.isInteger(params.topFeatures) || params.topFeatures < 1 || params.topFeatures > 32) {
     throw new VebiError('BAD_ARGUMENT', `The number of features must be an integer from 1 to 32 (got ${params.topFeatures}).`);
   }
@@ -125,7 +126,7 @@ export async function explain(options: ExplainOptions, hooks: RunHooks = {}): Pr
         input: files.input,
         timings: { ...timings, totalMs: performance.now() - started },
       };
-      const visuals = await collectVisuals(interpretation, built);
+      const visuals = collectVisuals(interpretation, built);
       await fs.writeFile(path.join(tempDir, 'explanation.json'), JSON.stringify(built, null, 1));
       await writeExplainHtml(tempDir, built, visuals);
       if (hooks.signal?.aborted) throw cancelledError();
@@ -166,7 +167,7 @@ async function copyVisual(interpretation: LoadedInterpretation, key: string, out
   return key;
 }
 
-async function collectVisuals(interpretation: LoadedInterpretation, report: ExplanationReport): Promise<Record<string, FeatureVisual>> {
+function collectVisuals(interpretation: LoadedInterpretation, report: ExplanationReport): Record<string, FeatureVisual> {
   const keys = [...report.features, ...report.absent].map((f) => f.visual).filter((k): k is string => !!k);
   return Object.fromEntries(keys.map((key) => [key, interpretation.report.visuals[key]]));
 }

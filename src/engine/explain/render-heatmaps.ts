@@ -24,19 +24,21 @@ function enlarge(image: OriginalImage): OriginalImage {
 export async function renderHeatmapFiles(dir: string, explanation: Explanation, source: OriginalImage) {
   const original = enlarge(source);
   const { height, width } = explanation;
+  const enlarged = (map: Float32Array) => resizeMap(map, height, width, original.height, original.width, 'bilinear');
+  const writeOverlay = async (file: string, big: Float32Array) => {
+    await writePng(path.join(dir, file), overlayHeatmap(original.pixels, original.height, original.width, big, OVERLAY_ALPHA), original.width, original.height, 3);
+    return file;
+  };
   const writeMap = async (stem: string, map: Float32Array) => {
+    const big = enlarged(map);
     const heatmap = `${stem}-heatmap.png`;
-    const overlay = `${stem}-overlay.png`;
-    const big = resizeMap(map, height, width, original.height, original.width, 'bilinear');
     await writePng(path.join(dir, heatmap), applyColormap(big), original.width, original.height, 3);
-    const blended = overlayHeatmap(original.pixels, original.height, original.width, big, OVERLAY_ALPHA);
-    await writePng(path.join(dir, overlay), blended, original.width, original.height, 3);
-    return { heatmap, overlay };
+    return { heatmap, overlay: await writeOverlay(`${stem}-overlay.png`, big) };
   };
   const input = 'input.png';
   await writePng(path.join(dir, input), original.pixels, original.width, original.height, original.channels as 1 | 3);
   const features = await Promise.all(explanation.features.map((feature, i) => writeMap(`feature-${i + 1}`, feature.heatmap)));
   const combined = await writeMap('combined', explanation.combined);
-  const absent = await Promise.all(explanation.absent.map(async (check, i) => (check.heatmap ? (await writeMap(`absent-${i + 1}`, check.heatmap)).overlay : undefined)));
+  const absent = await Promise.all(explanation.absent.map((check, i) => (check.heatmap ? writeOverlay(`absent-${i + 1}-overlay.png`, enlarged(check.heatmap)) : undefined)));
   return { input, features, combined, absent };
 }

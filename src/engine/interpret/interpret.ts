@@ -20,6 +20,7 @@ import { restrictFeatureLayers } from '../model/restrict-feature-layers';
 import type { VebiModel } from '../model/types';
 import { copyFolderAtomically, writeFolderAtomically } from '../fs/atomic-folder';
 import { writeInterpretHtml } from '../report/interpret-html';
+import { stripUndefined } from '../strip-undefined';
 import { TOOL } from '../tool';
 import { FeatureTable, visualFileStem, visualKey } from './feature-table';
 import { fitClassWeights } from './fit-weights';
@@ -126,7 +127,7 @@ export async function interpret(options: InterpretOptions, hooks: RunHooks = {})
     );
     const report = await writeFolderAtomically(outDir, async (tempDir) => {
       t0 = performance.now();
-      const visuals = await renderVisuals(model, classes, extraction, params, dataset.root, tempDir, hooks);
+      const visuals = await renderVisuals(model, classes, extraction, params, tempDir, hooks);
       timings.visualsMs = performance.now() - t0;
       hooks.onProgress?.({ stage: 'write', unit: 'files', done: 0, total: 1 });
       const weights = await writeWeights(tempDir, fits, extraction.topK, model.featureCount, model.numClasses);
@@ -170,10 +171,6 @@ export async function interpret(options: InterpretOptions, hooks: RunHooks = {})
   } finally {
     model.dispose();
   }
-}
-
-function stripUndefined<T extends object>(value: T): Partial<T> {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
 function validateParams(params: InterpretParams): void {
@@ -227,7 +224,6 @@ async function renderVisuals(
   classes: ClassResult[],
   extraction: Awaited<ReturnType<typeof extractFeatures>>,
   params: InterpretParams,
-  _dataRoot: string,
   reportDir: string,
   hooks: RunHooks,
 ): Promise<Record<string, FeatureVisual>> {
