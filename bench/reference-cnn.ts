@@ -7,12 +7,14 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { describeBackend, selectBackend } from '../src/engine/backend/select-backend';
+import { LayerGraphModel } from '../src/engine/model/layer-graph';
 import type { BackendChoice } from '../src/shared/params';
 
 /** PyTorch 1.13 CPU on this machine, best of 1 and 2 threads (environment.md). */
 export const PYTORCH_CPU_MS: Readonly<Record<string, number>> = {
   forwardMs: 42,
   inputGradientMs: 58,
+  layersInputGradientMs: 58,
   trainStepMs: 58,
 };
 
@@ -23,7 +25,7 @@ export interface BenchOptions {
 }
 
 function buildReferenceCnn(): tf.Sequential {
-  const model = tf.sequential();
+  const model = tf.sequential({ name: 'reference_cnn' });
   model.add(tf.layers.conv2d({ inputShape: [64, 64, 3], filters: 16, kernelSize: 3, padding: 'same', activation: 'relu' }));
   model.add(tf.layers.maxPooling2d({ poolSize: 2 }));
   model.add(tf.layers.conv2d({ filters: 32, kernelSize: 3, padding: 'same', activation: 'relu' }));
@@ -64,9 +66,20 @@ export async function benchReferenceCnn(options: BenchOptions = {}): Promise<Rec
   const targetClass = 3;
   const weights = model.trainableWeights.map((w) => w.read() as tf.Variable);
   try {
-    const forwardMs = await time(() => tf.tidy(() => model.predict(x) as tf.Tensor), warmup, runs);
+    // The engine's own paths: its executor's forward, and a projection of the class score (plain gradient).
+    const engineModel = new LayerGraphModel(model, 'reference-cnn');
+    const lastLayer = model.layers[model.layers.length - 1].name;
+    const seed = tf.tidy(() => tf.cast(tf.oneHot(tf.fill([batch], targetClass, 'int32'), 10), 'float32'));
+    const forwardMs = await time(() => tf.tidy(() => {
+      const { outputs, logits, probs } = engineModel.forward(x as tf.Tensor4D, []);
+      tf.dispose([...outputs, logits]);
+      return probs;
+    }), warmup, runs);
+    const inputGradientMs = await time(() => engineModel.project(x as tf.Tensor4D, lastLayer, seed, { rule: 'gradient', stridedFix: false }), warmup, runs);
+    seed.dispose();
+    // tf.grad through tfjs-layers (what a user's own script would do), for comparison.
     const inputGradient = tf.grad((input: tf.Tensor) => tf.sum(tf.slice(model.apply(input) as tf.Tensor2D, [0, targetClass], [-1, 1])));
-    const inputGradientMs = await time(() => tf.tidy(() => inputGradient(x)), warmup, runs);
+    const layersInputGradientMs = await time(() => tf.tidy(() => inputGradient(x)), warmup, runs);
     const trainStepMs = await time(
       () =>
         tf.tidy(() => {
@@ -77,7 +90,7 @@ export async function benchReferenceCnn(options: BenchOptions = {}): Promise<Rec
       warmup,
       runs,
     );
-    return { forwardMs, inputGradientMs, trainStepMs };
+    return { forwardMs, inputGradientMs, layersInputGradientMs, trainStepMs };
   } finally {
     optimizer.dispose();
     model.dispose();
@@ -97,7 +110,7 @@ async function main(): Promise<void> {
   await selectBackend(choice);
   const backend = describeBackend();
   const results = await benchReferenceCnn({ runs });
-  const label = [backend.name, backend.simd === undefined ? '' : `simd ${backend.simd ? 'on' : 'off'}`, backend.threads === undefined ? '' : `threads ${backend.threads ? 'on' : 'off'}`]
+  const label = [backend.name, backend.simd === undefined ? '' : `simd ${backend.simd ? 'on' : 'off'}`, backend.threads === undefined ? '' : `${backend.threads} thread${backend.threads === 1 ? '' : 's'}${backend.threadsNote ? ` (${backend.threadsNote})` : ''}`]
     .filter(Boolean)
     .join(', ');
   console.log(`Reference CNN, batch 32, 64x64x3, tfjs ${tf.version.tfjs} on ${label}; median of ${runs} runs`);

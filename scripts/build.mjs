@@ -37,5 +37,8 @@ chmodSync(path.join(dist, 'cli.js'), 0o755);
 
 // The wasm backend loads its binaries from next to the bundle (see select-backend.ts).
 const wasmDir = path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm'));
-for (const file of readdirSync(wasmDir).filter((f) => f.endsWith('.wasm') && !f.includes('threaded'))) copyFileSync(path.join(wasmDir, file), path.join(dist, file));
+for (const file of readdirSync(wasmDir).filter((f) => f.endsWith('.wasm'))) copyFileSync(path.join(wasmDir, file), path.join(dist, file));
+// The threaded module's worker script and factory, which its pthread workers load (see wasm-threads.ts).
+const wasmOut = path.join(wasmDir, '..', 'wasm-out');
+for (const file of ['tfjs-backend-wasm-threaded-simd.worker.js', 'tfjs-backend-wasm-threaded-simd.js']) copyFileSync(path.join(wasmOut, file), path.join(dist, file));
 console.log(`built ${dist}${production ? ' (production)' : ''}`);

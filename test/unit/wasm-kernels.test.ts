@@ -6,6 +6,7 @@
  * Tolerance: max |wasm - reference| <= 1e-5 * max(1, max |reference|). The kernels sum the same
  * float32 products in another order (XNNPACK); measured worst: 2.4e-7 of the largest value.
  */
+import * as os from 'node:os';
 import { after, before, describe, it } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
@@ -216,6 +217,37 @@ async function poolCase(c: PoolCase): Promise<void> {
   assertClose(wasm.data, cpu.data, `MaxPoolGrad ${c.name}`);
 }
 
+interface MatMulCase {
+  name: string;
+  kernel: 'BatchMatMul' | '_FusedMatMul';
+  a: number[];
+  b: number[];
+  transposeA: boolean;
+  transposeB: boolean;
+}
+
+const MATMUL_CASES: MatMulCase[] = [
+  { name: 'a x b^T (a dense layer\'s input gradient)', kernel: 'BatchMatMul', a: [1, 5, 3], b: [1, 7, 3], transposeA: false, transposeB: true },
+  { name: 'a^T x b (its weight gradient)', kernel: 'BatchMatMul', a: [1, 5, 7], b: [1, 5, 3], transposeA: true, transposeB: false },
+  { name: 'a^T x b^T, batch 3', kernel: 'BatchMatMul', a: [3, 4, 6], b: [3, 5, 4], transposeA: true, transposeB: true },
+  { name: 'plain, batch 2 (untouched path)', kernel: 'BatchMatMul', a: [2, 4, 6], b: [2, 6, 3], transposeA: false, transposeB: false },
+  { name: 'a x b^T + bias, relu', kernel: '_FusedMatMul', a: [1, 6, 5], b: [1, 4, 5], transposeA: false, transposeB: true },
+];
+
+async function matMulCase(c: MatMulCase): Promise<void> {
+  const inputs: Record<string, Run> = { a: { shape: c.a, data: values(sizeOf(c.a), 6) }, b: { shape: c.b, data: values(sizeOf(c.b), 7) } };
+  const attrs: tf.NamedAttrMap = { transposeA: c.transposeA, transposeB: c.transposeB };
+  if (c.kernel === '_FusedMatMul') {
+    const units = c.transposeB ? c.b[1] : c.b[2];
+    inputs.bias = { shape: [units], data: values(units, 8) };
+    attrs.activation = 'relu';
+  }
+  const wasm = await runOn('wasm', c.kernel, inputs, attrs);
+  const cpu = await runOn('cpu', c.kernel, inputs, attrs);
+  assert.deepEqual(wasm.shape, cpu.shape);
+  assertClose(wasm.data, cpu.data, `${c.kernel} ${c.name}`);
+}
+
 /** conv-relu-maxpool-conv-depthwise-dense, with odd sizes, a stride 2 and a channel multiplier. */
 function smallNet(): tf.Sequential {
   const model = tf.sequential();
@@ -293,6 +325,10 @@ describe('wasm gradient kernels', () => {
     it(`MaxPoolGrad: ${c.name}`, () => poolCase(c));
   }
 
+  for (const c of MATMUL_CASES) {
+    it(`${c.kernel}: ${c.name}`, () => matMulCase(c));
+  }
+
   it('a training step of conv-relu-maxpool-conv-depthwise-dense matches cpu', async () => {
     await tf.setBackend('cpu');
     const source = smallNet();
@@ -326,7 +362,7 @@ describe('selectBackend', () => {
     assert.equal(await selectBackend('auto'), 'wasm');
     assert.equal(await selectBackend('auto'), 'wasm');
     assert.equal(tf.getBackend(), 'wasm');
-    assert.deepEqual(describeBackend(), { name: 'wasm', simd: true, threads: false });
+    assert.deepEqual(describeBackend(), { name: 'wasm', simd: true, threads: Math.min(4, os.availableParallelism()) });
   });
 
   it("'tensorflow' throws BACKEND_UNAVAILABLE saying why and what to do", async () => {

@@ -1,21 +1,25 @@
 /**
  * Picks the tfjs backend at run time. 'auto': tfjs-node ('tensorflow') when it loads, else wasm
- * (SIMD; Node has no wasm threads), else cpu. An explicit choice gets that backend or a
+ * (SIMD, with a thread per core up to 4: see wasm-threads.ts), else cpu. An explicit choice gets that backend or a
  * BACKEND_UNAVAILABLE error that says why and what to do.
  */
 import * as fs from 'node:fs';
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { getThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { VebiError } from '../../shared/errors';
 import type { BackendChoice, BackendName } from '../../shared/params';
 import { registerWasmGradientKernels } from './wasm-grad-kernels';
+import { disableWasmThreads, prepareWasmThreads, unrefThreadWorkers, wantedWasmThreads, withReportedCores } from './wasm-threads';
 
 export interface BackendDescription {
   name: string;
   simd?: boolean;
-  threads?: boolean;
+  /** XNNPACK threads (1 = single-threaded). */
+  threads?: number;
+  /** Why the wasm backend runs on one thread when more were wanted. */
+  threadsNote?: string;
 }
 
 const TFJS_NODE = '@tensorflow/tfjs-node';
@@ -30,7 +34,7 @@ const runtimeRequire = createRequire(__filename);
 
 let tfjsNodeAttempt: Attempt | undefined;
 let wasmDirAttempt: { dir: string } | { reason: string } | undefined;
-let wasmFlags: { simd: boolean; threads: boolean } | undefined;
+let wasmFlags: { simd: boolean; threads: number; threadsNote?: string } | undefined;
 
 function reasonOf(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
@@ -70,7 +74,7 @@ function findWasmDir(): { dir: string } | { reason: string } {
 }
 
 /** setWasmPaths must run before the wasm backend first initialises; later calls would be ignored. */
-function prepareWasm(): { ok: true } | { ok: false; reason: string } {
+function prepareWasm(): { ok: true; dir: string } | { ok: false; reason: string } {
   if (!wasmDirAttempt) {
     wasmDirAttempt = findWasmDir();
     if ('dir' in wasmDirAttempt) {
@@ -81,7 +85,7 @@ function prepareWasm(): { ok: true } | { ok: false; reason: string } {
   if ('reason' in wasmDirAttempt) return { ok: false, reason: wasmDirAttempt.reason };
   // Before the backend is selected, so training and input gradients never hit a missing kernel.
   registerWasmGradientKernels();
-  return { ok: true };
+  return { ok: true, dir: wasmDirAttempt.dir };
 }
 
 async function trySetBackend(name: BackendName): Promise<boolean> {
@@ -95,10 +99,29 @@ async function trySetBackend(name: BackendName): Promise<boolean> {
   }
 }
 
-async function recordWasmFlags(): Promise<void> {
+async function recordWasmFlags(threadsNote: string | undefined): Promise<void> {
   const simd = Boolean(await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT'));
-  const threads = Boolean(await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT'));
-  wasmFlags = { simd, threads };
+  wasmFlags = { simd, threads: getThreadsCount(), ...(threadsNote ? { threadsNote } : {}) };
+}
+
+/** The threaded module first; on any failure, the single-threaded one (same results, slower). */
+async function startWasm(dir: string): Promise<{ ok: boolean; threadsNote?: string }> {
+  // Started before in this process (threaded or not): reuse it.
+  if (tf.findBackend('wasm')) return { ok: await trySetBackend('wasm'), threadsNote: wasmFlags?.threadsNote };
+  const threads = prepareWasmThreads(dir, wantedWasmThreads());
+  if (!threads.ok) return { ok: await trySetBackend('wasm'), ...(threads.reason === 'one thread requested' ? {} : { threadsNote: threads.reason }) };
+  let failure: string;
+  try {
+    if (await withReportedCores(threads.threads, () => trySetBackend('wasm'))) {
+      unrefThreadWorkers();
+      return { ok: true };
+    }
+    failure = 'the threaded WebAssembly module failed to initialise';
+  } catch (error) {
+    failure = reasonOf(error);
+  }
+  disableWasmThreads();
+  return { ok: await trySetBackend('wasm'), threadsNote: failure };
 }
 
 async function useTensorflow(): Promise<Attempt> {
@@ -110,8 +133,9 @@ async function useTensorflow(): Promise<Attempt> {
 async function useWasm(): Promise<Attempt> {
   const prepared = prepareWasm();
   if (!prepared.ok) return prepared;
-  if (!(await trySetBackend('wasm'))) return { ok: false, reason: 'the WebAssembly module failed to initialise' };
-  await recordWasmFlags();
+  const started = await startWasm(prepared.dir);
+  if (!started.ok) return { ok: false, reason: 'the WebAssembly module failed to initialise' };
+  await recordWasmFlags(started.threadsNote);
   return { ok: true };
 }
 
@@ -146,6 +170,6 @@ export async function selectBackend(choice: BackendChoice): Promise<BackendName>
 /** The active backend, for reports: wasm adds whether SIMD and threads are in use. */
 export function describeBackend(): BackendDescription {
   const name = tf.getBackend();
-  if (name === 'wasm' && wasmFlags) return { name, simd: wasmFlags.simd, threads: wasmFlags.threads };
+  if (name === 'wasm' && wasmFlags) return { name, ...wasmFlags };
   return { name };
 }

@@ -19,6 +19,7 @@
  * (its kernel depth is > 0), and tf.tidy frees the intermediates.
  */
 import * as tf from '@tensorflow/tfjs';
+import { maxPoolGradKernel, transposingBatchMatMul } from './wasm-heap-kernels';
 
 type Pair = [number, number];
 type Explicit = [[number, number], [number, number], [number, number], [number, number]];
@@ -302,65 +303,6 @@ function conv2DBackpropInput({ inputs, attrs = {} }: KernelArgs): tf.Tensor {
 }
 
 /** 1 at the first maximum along the last axis, 0 elsewhere, as float32. */
-function firstMaxMask(windows: tf.Tensor, size: number): tf.Tensor {
-  // argMax keeps the first maximum: the cpu kernel's rule for ties (zeros after a ReLU tie often).
-  // int32 then cast: wasm's OneHot writes int32 bits whatever dtype it is asked for.
-  return tf.cast(tf.oneHot(tf.argMax(windows, -1), size, 1, 0, 'int32'), 'float32');
-}
-
-/** [fh, fw, channels, fh*fw] filter whose tap (p, q) copies channel c to output c*fh*fw + p*fw + q. */
-function windowFilter(fh: number, fw: number, channels: number): tf.Tensor4D {
-  const taps = tf.reshape(tf.eye(fh * fw), [fh, fw, 1, fh * fw]);
-  return tf.tile(taps, [1, 1, channels, 1]) as tf.Tensor4D;
-}
-
-/**
- * Replaces wasm's MaxPoolGrad, which is wrong in tfjs-backend-wasm 4.22 (its running maximum starts at
- * FLT_MIN, the smallest positive float): a window whose maximum is <= 0 (all negative, all zero after
- * a ReLU, or touching 'same' padding) sends its gradient to the wrong place, and ties go to the last
- * maximum. Here each output gradient goes to the first maximum of its window, as on cpu.
- */
-function maxPoolGrad({ inputs, attrs = {} }: KernelArgs): tf.Tensor {
-  return tf.tidy(() => {
-    const x = asTensor(inputs.input, 'input') as tf.Tensor4D;
-    const dy = asTensor(inputs.dy, 'dy') as tf.Tensor4D;
-    const [batch, height, width, channels] = x.shape;
-    const info = tf.backend_util.computePool2DInfo(
-      [batch, height, width, channels],
-      pair(attrs.filterSize as number | number[], 1),
-      pair(attrs.strides as number | number[], 1),
-      1,
-      attrs.pad as PadAttr,
-      attrs.dimRoundingMode as RoundingMode,
-    );
-    const { outHeight: oh, outWidth: ow, strideHeight: sh, strideWidth: sw, filterHeight: fh, filterWidth: fw } = info;
-    const size = fh * fw;
-    const top = info.padInfo.top;
-    const left = info.padInfo.left;
-    if (fh === sh && fw === sw && top === 0 && left === 0 && oh * sh <= height && ow * sw <= width) {
-      // Non-overlapping windows (the usual 2x2 / 2): a reshape lays each window along the last axis.
-      const used = oh * sh === height && ow * sw === width ? x : tf.slice(x, [0, 0, 0, 0], [batch, oh * sh, ow * sw, channels]);
-      const windows = tf.reshape(tf.transpose(tf.reshape(used, [batch, oh, sh, ow, sw, channels]), [0, 1, 3, 5, 2, 4]), [batch, oh, ow, channels, size]);
-      const routed = tf.mul(firstMaxMask(windows, size), tf.expandDims(dy, -1));
-      const dx = tf.reshape(tf.transpose(tf.reshape(routed, [batch, oh, ow, channels, sh, sw]), [0, 1, 4, 2, 5, 3]), [batch, oh * sh, ow * sw, channels]);
-      return oh * sh === height && ow * sw === width ? dx : tf.pad(dx, [[0, 0], [0, height - oh * sh], [0, width - ow * sw], [0, 0]]);
-    }
-    // Overlapping or padded windows: a depthwise conv with one-hot taps gathers every window along the
-    // channels (exact: one tap is 1, the others add 0), and the matching transposed conv scatters back.
-    // Padding is -FLT_MAX rather than -Infinity so that 0 * padding stays 0 in the gather.
-    const bottom = Math.max(0, (oh - 1) * sh + fh - height - top);
-    const right = Math.max(0, (ow - 1) * sw + fw - width - left);
-    const padded = top + bottom + left + right > 0 ? tf.pad(x, [[0, 0], [top, bottom], [left, right], [0, 0]], -3.4028234663852886e38) : x;
-    const filter = windowFilter(fh, fw, channels);
-    const windows = runConvKernel('DepthwiseConv2dNative', padded as tf.Tensor4D, filter, [sh, sw], [1, 1], [[0, 0], [0, 0], [0, 0], [0, 0]]);
-    const mask = firstMaxMask(tf.reshape(windows, [batch, oh, ow, channels, size]), size);
-    const routed = tf.reshape(tf.mul(mask, tf.expandDims(dy, -1)), [batch, oh, ow, channels * size]);
-    const pad: Explicit = [[0, 0], [top, bottom], [left, right], [0, 0]];
-    const dx = tf.engine().runKernel('DepthwiseConv2dNativeBackpropInput', { dy: routed, filter }, { strides: [sh, sw], dilations: [1, 1], pad, inputShape: [batch, height, width, channels] });
-    return dx as tf.Tensor;
-  });
-}
-
 type OurKernel = (args: KernelArgs) => tf.Tensor;
 
 /** Kernels wasm 4.22 lacks: registered only when absent. */
@@ -370,15 +312,30 @@ const MISSING: ReadonlyArray<{ kernelName: string; kernelFunc: OurKernel }> = [
   { kernelName: 'DepthwiseConv2dNativeBackpropFilter', kernelFunc: depthwiseConv2dNativeBackpropFilter },
 ];
 
-/** Kernels wasm has but runs slowly (Conv2DBackpropInput) or gets wrong (MaxPoolGrad): replaced. */
-const REPLACED: ReadonlyArray<{ kernelName: string; kernelFunc: OurKernel }> = [
-  { kernelName: 'Conv2DBackpropInput', kernelFunc: conv2DBackpropInput },
-  { kernelName: 'MaxPoolGrad', kernelFunc: maxPoolGrad },
-];
-
 // The engine accepts a Tensor as a kernel's output (it is what tfjs-node's kernels return).
 const asKernelFunc = (kernelFunc: OurKernel): tf.KernelFunc => kernelFunc as unknown as tf.KernelFunc;
-const OURS = new Set<tf.KernelFunc>([...MISSING, ...REPLACED].map(({ kernelFunc }) => asKernelFunc(kernelFunc)));
+
+/** Kernels wasm has but runs slowly (Conv2DBackpropInput) or gets wrong (MaxPoolGrad): replaced. */
+const REPLACED: ReadonlyArray<{ kernelName: string; kernelFunc: tf.KernelFunc }> = [
+  { kernelName: 'Conv2DBackpropInput', kernelFunc: asKernelFunc(conv2DBackpropInput) },
+  { kernelName: 'MaxPoolGrad', kernelFunc: maxPoolGradKernel as unknown as tf.KernelFunc },
+];
+
+/** Kernels wrapped around wasm's own: transposed matrix products take its fast path. */
+const WRAPPED: ReadonlyArray<{ kernelName: string; wrap: (original: tf.KernelFunc) => tf.KernelFunc }> = [
+  { kernelName: 'BatchMatMul', wrap: transposingBatchMatMul },
+  { kernelName: '_FusedMatMul', wrap: transposingBatchMatMul },
+];
+
+const OURS = new Set<tf.KernelFunc>([...MISSING.map(({ kernelFunc }) => asKernelFunc(kernelFunc)), ...REPLACED.map(({ kernelFunc }) => kernelFunc)]);
+
+/** `setupFunc` binds a wrapped kernel's wasm export when the backend starts: it must carry over. */
+function replaceKernel(kernelName: string, kernelFunc: tf.KernelFunc, setupFunc?: tf.KernelConfig['setupFunc']): void {
+  // Unregister first: registering over a kernel only warns and keeps going, printing to the console.
+  if (tf.getKernel(kernelName, 'wasm') !== undefined) tf.unregisterKernel(kernelName, 'wasm');
+  tf.registerKernel({ kernelName, backendName: 'wasm', kernelFunc, ...(setupFunc ? { setupFunc } : {}) });
+  OURS.add(kernelFunc);
+}
 
 /**
  * Registers the gradient kernels on the wasm backend: the three it lacks, and replacements for
@@ -396,13 +353,18 @@ export function registerWasmGradientKernels(): string[] {
   for (const { kernelName, kernelFunc } of REPLACED) {
     const current = tf.getKernel(kernelName, 'wasm');
     if (current !== undefined && OURS.has(current.kernelFunc)) continue;
-    // Unregister first: registering over a kernel only warns and keeps going, printing to the console.
-    if (current !== undefined) tf.unregisterKernel(kernelName, 'wasm');
-    tf.registerKernel({ kernelName, backendName: 'wasm', kernelFunc: asKernelFunc(kernelFunc) });
+    replaceKernel(kernelName, kernelFunc);
+    added.push(kernelName);
+  }
+  for (const { kernelName, wrap } of WRAPPED) {
+    const current = tf.getKernel(kernelName, 'wasm');
+    // Absent (the wasm package not loaded) or wrapped already: nothing to do.
+    if (current === undefined || OURS.has(current.kernelFunc)) continue;
+    replaceKernel(kernelName, wrap(current.kernelFunc), current.setupFunc);
     added.push(kernelName);
   }
   return added;
 }
 
 /** Names of the kernels this module provides, for reports and tests. */
-export const WASM_GRADIENT_KERNELS: readonly string[] = [...MISSING, ...REPLACED].map((k) => k.kernelName);
+export const WASM_GRADIENT_KERNELS: readonly string[] = [...MISSING, ...REPLACED, ...WRAPPED].map((k) => k.kernelName);

@@ -6,6 +6,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { VebiError } from '../../shared/errors';
 import { projectionConv2d, projectionDepthwise, type ConvSpec } from './conv-ops';
+import { canFuseConvRelu, fusedConvRelu } from './fused-conv-relu';
 import { reluClip, ruleRelu } from './guided-ops';
 import { LayerConfig } from './layer-config';
 import type { PlanStep } from './layer-plan';
@@ -140,8 +141,12 @@ export function runProjection(step: PlanStep, op: StepOp, inputs: tf.Tensor[], o
     case 'depthwise':
     case 'separable':
     case 'dense': {
-      const pre = linearPart(step, op, one(inputs), options.stridedFix, file);
       const max = reluClip(op.activation);
+      if (op.kind === 'conv2d' && canFuseConvRelu(op.spec, options.stridedFix, max)) {
+        const weights = weightsOf(step, op.useBias ? 2 : 1, file);
+        return fusedConvRelu(one(inputs) as tf.Tensor4D, weights[0] as tf.Tensor4D, op.useBias ? weights[1] : undefined, op.spec, options.rule);
+      }
+      const pre = linearPart(step, op, one(inputs), options.stridedFix, file);
       return max === undefined ? activate(pre, op.activation) : ruleRelu(pre, options.rule, max);
     }
     case 'default':
