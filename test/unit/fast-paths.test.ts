@@ -51,7 +51,7 @@ function projected(c: FuseCase, rule: BackwardRule, fused: boolean): { value: Fl
     };
     const out = layer(x);
     const seed = randomTensor(out.shape, 4);
-    const grad = tf.grad((input: tf.Tensor4D) => tf.sum(tf.mul(layer(input), seed)))(x);
+    const grad = tf.grad((input: tf.Tensor) => tf.sum(tf.mul(layer(input as tf.Tensor4D), seed)))(x);
     return { value: out.dataSync() as Float32Array, grad: grad.dataSync() as Float32Array };
   });
 }

@@ -11,7 +11,7 @@ import { getThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { VebiError } from '../../shared/errors';
 import type { BackendChoice, BackendName } from '../../shared/params';
 import { registerWasmGradientKernels } from './wasm-grad-kernels';
-import { disableWasmThreads, prepareWasmThreads, unrefThreadWorkers, wantedWasmThreads, withReportedCores } from './wasm-threads';
+import { disableWasmThreads, prepareWasmThreads, settleThreadWorkers, wantedWasmThreads, withReportedCores } from './wasm-threads';
 
 export interface BackendDescription {
   name: string;
@@ -113,7 +113,7 @@ async function startWasm(dir: string): Promise<{ ok: boolean; threadsNote?: stri
   let failure: string;
   try {
     if (await withReportedCores(threads.threads, () => trySetBackend('wasm'))) {
-      unrefThreadWorkers();
+      settleThreadWorkers();
       return { ok: true };
     }
     failure = 'the threaded WebAssembly module failed to initialise';

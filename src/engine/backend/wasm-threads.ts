@@ -119,10 +119,17 @@ export function disableWasmThreads(): void {
 }
 
 /**
- * Emscripten refs the workers running XNNPACK's pool threads, which would keep a finished process
- * alive for ever (its pool threads never end). Unref them: the process exits when its work does.
+ * After the start: Emscripten refs the workers running XNNPACK's pool threads, which would keep a
+ * finished process alive for ever (those threads never end), so they are unref'd; and it keeps a
+ * pool of 8 spare workers (about 8 MB each) for threads nobody creates later (XNNPACK makes its
+ * pool once, at start), so the spares are ended.
  */
-export function unrefThreadWorkers(): void {
-  const wasm = (tf.backend() as unknown as { wasm?: { PThread?: { runningWorkers?: NodeWorker[] } } }).wasm;
-  for (const worker of wasm?.PThread?.runningWorkers ?? []) worker.unref();
+export function settleThreadWorkers(): void {
+  const wasm = (tf.backend() as unknown as { wasm?: { PThread?: { runningWorkers?: NodeWorker[]; unusedWorkers?: NodeWorker[] } } }).wasm;
+  const pthreads = wasm?.PThread;
+  if (!pthreads) return;
+  for (const worker of pthreads.runningWorkers ?? []) worker.unref();
+  const spare = pthreads.unusedWorkers ?? [];
+  pthreads.unusedWorkers = [];
+  for (const worker of spare) void worker.terminate();
 }

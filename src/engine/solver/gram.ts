@@ -3,11 +3,13 @@
  * class count, labels being 0/1). X arrives as float32 rows, all at once or streamed in batches.
  *
  * Two kernels, measured on N = 60,000, m = 448 (wasm backend, SIMD, one thread):
- * - 'tf': tf.matMul on chunks of 256 rows, float32 inside a chunk, summed in float64: ~2 s,
- *   relative error of G entries ~4e-8 (vs sqrt(G_ii G_kk)); exactly symmetric, duplicate columns
- *   stay exactly equal, but an exact linear dependency among columns holds only to ~4e-8 in G
- *   while c = X'y is exact (float64): see l1-constrained.ts on what that does to the KKT check.
- *   The transposed-operand flags of tf.matMul are ~10x slower on wasm, hence the explicit transpose.
+ * - 'tf': tf.matMul on chunks of 1024 rows, float32 inside a chunk, summed in float64: ~1.3 s on two
+ *   wasm threads (2 s on one); relative error of G entries ~2e-7 (vs sqrt(G_ii G_kk)), which moves
+ *   the fitted objective by ~1e-14 relative (bench/solver.ts checks it against the 'js' kernel);
+ *   exactly symmetric, duplicate columns stay exactly equal, but an exact linear dependency among
+ *   columns holds only to ~2e-7 in G while c = X'y is exact (float64): see l1-constrained.ts on what
+ *   that does to the KKT check. X' is written by the JS copy into the chunk, not by a wasm transpose
+ *   (single-threaded there, and ~4 ms a chunk).
  * - 'js': register-blocked float64 loop: ~5.5 s, exact to float64 rounding. Used on the cpu backend,
  *   whose matMul is slower still, and when exactness of G matters more than time.
  * Column blocks bound the size of one product and skip blocks below the diagonal when m is large.
@@ -40,7 +42,8 @@ export interface GramData {
   yty: Float64Array;
 }
 
-const DEFAULT_CHUNK_ROWS = 256;
+/** Rows per product: 'tf' amortises XNNPACK's weight packing over more rows; 'js' keeps its block in cache. */
+const DEFAULT_CHUNK_ROWS = { tf: 1024, js: 256 } as const;
 const DEFAULT_BLOCK_COLUMNS = 512;
 
 export class GramAccumulator {
@@ -48,6 +51,8 @@ export class GramAccumulator {
   private readonly xty: Float64Array;
   private readonly yty: Float64Array;
   private readonly chunk: Float32Array;
+  /** The chunk transposed (m x chunkRows), for the 'tf' kernel's left operand. */
+  private readonly chunkT: Float32Array | undefined;
   private readonly chunkRows: number;
   private readonly blockColumns: number;
   private readonly kernel: 'tf' | 'js';
@@ -64,14 +69,15 @@ export class GramAccumulator {
     if (!Number.isInteger(numClasses) || numClasses < 1) {
       throw new VebiError('BAD_ARGUMENT', `Class count must be a positive integer, got ${numClasses}.`);
     }
-    this.chunkRows = Math.max(1, Math.floor(options.chunkRows ?? DEFAULT_CHUNK_ROWS));
-    this.blockColumns = Math.max(1, Math.floor(options.blockColumns ?? DEFAULT_BLOCK_COLUMNS));
     const kernel = options.kernel ?? 'auto';
     this.kernel = kernel === 'auto' ? autoKernel() : kernel;
+    this.chunkRows = Math.max(1, Math.floor(options.chunkRows ?? DEFAULT_CHUNK_ROWS[this.kernel]));
+    this.blockColumns = Math.max(1, Math.floor(options.blockColumns ?? DEFAULT_BLOCK_COLUMNS));
     this.gram = new Float64Array(m * m);
     this.xty = new Float64Array(numClasses * m);
     this.yty = new Float64Array(numClasses);
     this.chunk = new Float32Array(this.chunkRows * m);
+    if (this.kernel === 'tf') this.chunkT = new Float32Array(this.chunkRows * m);
   }
 
   get rows(): number {
@@ -104,6 +110,7 @@ export class GramAccumulator {
     while (r < n) {
       const take = Math.min(n - r, this.chunkRows - this.buffered);
       this.chunk.set(rows.subarray(r * m, (r + take) * m), this.buffered * m);
+      if (this.chunkT) transposeInto(rows, r, take, m, this.chunkT, this.buffered, this.chunkRows);
       this.buffered += take;
       r += take;
       if (this.buffered === this.chunkRows) this.flush();
@@ -125,7 +132,7 @@ export class GramAccumulator {
     const rows = this.buffered;
     if (rows === 0) return;
     const data = this.chunk.subarray(0, rows * this.m);
-    if (this.kernel === 'tf') addProductTf(data, rows, this.m, this.blockColumns, this.gram);
+    if (this.chunkT) addProductTf(data, this.chunkT, this.chunkRows, rows, this.m, this.blockColumns, this.gram);
     else addProductJs(data, rows, this.m, this.gram);
     this.buffered = 0;
   }
@@ -156,11 +163,21 @@ export function classProblem(data: GramData, j: number): L1Problem {
   return { gram: data.gram, xty: data.xty.subarray(j * data.m, (j + 1) * data.m), yty: data.yty[j], m: data.m };
 }
 
+/** Rows [from, from + count) of row-major `rows` (width m) into columns [at, at + count) of `out` (m x stride). */
+function transposeInto(rows: Float32Array, from: number, count: number, m: number, out: Float32Array, at: number, stride: number): void {
+  for (let r = 0; r < count; r++) {
+    const src = (from + r) * m;
+    const dst = at + r;
+    for (let i = 0; i < m; i++) out[i * stride + dst] = rows[src + i];
+  }
+}
+
 /** Upper-triangle blocks of X'X for one chunk, added into g (upper triangle only). */
-function addProductTf(data: Float32Array, rows: number, m: number, blockColumns: number, g: Float64Array): void {
+function addProductTf(data: Float32Array, dataT: Float32Array, stride: number, rows: number, m: number, blockColumns: number, g: Float64Array): void {
   tf.tidy(() => {
     const x = tf.tensor2d(data, [rows, m]);
-    const xt = tf.transpose(x);
+    // A partial last chunk: its columns are the first `rows` of each stride-long row of dataT.
+    const xt = rows === stride ? tf.tensor2d(dataT, [m, rows]) : tf.slice(tf.tensor2d(dataT, [m, stride]), [0, 0], [m, rows]);
     for (let i0 = 0; i0 < m; i0 += blockColumns) {
       const bi = Math.min(blockColumns, m - i0);
       const left = bi === m ? xt : tf.slice(xt, [i0, 0], [bi, rows]);
