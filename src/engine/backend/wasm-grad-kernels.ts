@@ -19,7 +19,7 @@
  * (its kernel depth is > 0), and tf.tidy frees the intermediates.
  */
 import * as tf from '@tensorflow/tfjs';
-import { maxPoolGradKernel, transposingBatchMatMul } from './wasm-heap-kernels';
+import { maxPoolGradKernel, scalarLessEqual, transposingBatchMatMul } from './wasm-heap-kernels';
 
 type Pair = [number, number];
 type Explicit = [[number, number], [number, number], [number, number], [number, number]];
@@ -184,6 +184,11 @@ interface TransposedConvSpec {
  * spread out by the stride, with the spatially flipped filter, cut to the input's extent.
  * Returns [batch, inHeight, inWidth, channels].
  */
+/** The filter rotated 180 degrees in space; a 1x1 filter is its own rotation (wasm's Reverse is a slow loop). */
+function flipSpatially(filter: tf.Tensor4D): tf.Tensor4D {
+  return filter.shape[0] * filter.shape[1] === 1 ? filter : tf.reverse(filter, [0, 1]);
+}
+
 function transposedConv(dy: tf.Tensor4D, filter: tf.Tensor4D, rows: AxisInfo, cols: AxisInfo, spec: TransposedConvSpec): tf.Tensor4D {
   if ((rows.stride > 1 || cols.stride > 1) && rows.dilation === 1 && cols.dilation === 1) {
     return polyphaseTransposedConv(dy, filter, rows, cols, spec);
@@ -194,7 +199,7 @@ function transposedConv(dy: tf.Tensor4D, filter: tf.Tensor4D, rows: AxisInfo, co
   const bottom = rows.inSize + (rows.filterSize - 1) * rows.dilation - top - dilated.shape[1];
   const right = cols.inSize + (cols.filterSize - 1) * cols.dilation - left - dilated.shape[2];
   const [dyIn, pad] = cropNegative(dilated, top, bottom, left, right);
-  return spec.finish(runConvKernel(spec.kernel, dyIn, spec.prepare(tf.reverse(filter, [0, 1])), [1, 1], [rows.dilation, cols.dilation], pad));
+  return spec.finish(runConvKernel(spec.kernel, dyIn, spec.prepare(flipSpatially(filter)), [1, 1], [rows.dilation, cols.dilation], pad));
 }
 
 /**
@@ -221,7 +226,7 @@ function polyphaseTransposedConv(dy: tf.Tensor4D, filter: tf.Tensor4D, rows: Axi
       }
       const sub = tf.stridedSlice(filter, [ph, pw, 0, 0], [fh, fw, a, b], [rows.stride, cols.stride, 1, 1]) as tf.Tensor4D;
       const [dyIn, pad] = cropNegative(dy, tapsH - 1, blocksH - rows.outSize, tapsW - 1, blocksW - cols.outSize);
-      row.push(spec.finish(runConvKernel(spec.kernel, dyIn, spec.prepare(tf.reverse(sub, [0, 1])), [1, 1], [1, 1], pad)));
+      row.push(spec.finish(runConvKernel(spec.kernel, dyIn, spec.prepare(flipSpatially(sub)), [1, 1], [1, 1], pad)));
     }
     phases.push(row);
   }
@@ -293,6 +298,14 @@ function conv2DBackpropInput({ inputs, attrs = {} }: KernelArgs): tf.Tensor {
     }
     const info = convInfo(inShape, asShape4(filter.shape, 'filter'), attrs);
     const [rows, cols] = axes(info);
+    const pads = info.padInfo;
+    if (rows.filterSize * cols.filterSize === 1 && rows.stride * cols.stride === 1 && pads.top + pads.bottom + pads.left + pads.right === 0) {
+      // 1x1 (MobileNet's pointwise convs): dy W', one matrix product.
+      const pixels = info.batchSize * info.inHeight * info.inWidth;
+      const product = tf.matMul(tf.reshape(dy, [pixels, info.outChannels]), tf.reshape(filter, [info.inChannels, info.outChannels]), false, true);
+      const dx = tf.reshape(product, inShape);
+      return nchw ? tf.transpose(dx, [0, 3, 1, 2]) : dx;
+    }
     const dx = transposedConv(dy, filter, rows, cols, {
       kernel: 'Conv2D',
       prepare: (flipped) => tf.transpose(flipped, [0, 1, 3, 2]),
@@ -302,7 +315,6 @@ function conv2DBackpropInput({ inputs, attrs = {} }: KernelArgs): tf.Tensor {
   });
 }
 
-/** 1 at the first maximum along the last axis, 0 elsewhere, as float32. */
 type OurKernel = (args: KernelArgs) => tf.Tensor;
 
 /** Kernels wasm 4.22 lacks: registered only when absent. */
@@ -321,10 +333,11 @@ const REPLACED: ReadonlyArray<{ kernelName: string; kernelFunc: tf.KernelFunc }>
   { kernelName: 'MaxPoolGrad', kernelFunc: maxPoolGradKernel as unknown as tf.KernelFunc },
 ];
 
-/** Kernels wrapped around wasm's own: transposed matrix products take its fast path. */
+/** Kernels wrapped around wasm's own: transposed matrix products take its fast path; x <= scalar runs in one pass. */
 const WRAPPED: ReadonlyArray<{ kernelName: string; wrap: (original: tf.KernelFunc) => tf.KernelFunc }> = [
   { kernelName: 'BatchMatMul', wrap: transposingBatchMatMul },
   { kernelName: '_FusedMatMul', wrap: transposingBatchMatMul },
+  { kernelName: 'LessEqual', wrap: scalarLessEqual },
 ];
 
 const OURS = new Set<tf.KernelFunc>([...MISSING.map(({ kernelFunc }) => asKernelFunc(kernelFunc)), ...REPLACED.map(({ kernelFunc }) => kernelFunc)]);
