@@ -5,13 +5,18 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import { interpret } from '../src/engine';
+import { interpret, loadModel, selectBackend } from '../src/engine';
 import type { BackendChoice } from '../src/shared/params';
 
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: { model: { type: 'string' }, data: { type: 'string' }, out: { type: 'string' }, limit: { type: 'string' }, backend: { type: 'string', default: 'auto' } } });
   let dataDir = values.data as string;
   if (values.limit) dataDir = await subsetFolder(dataDir, Number(values.limit), `${values.out}-data`);
+  // The process before the job: backend started, model loaded once. Peak RSS above this is the job's.
+  await selectBackend(values.backend as BackendChoice);
+  (await loadModel(values.model as string)).dispose();
+  const baselineRssMB = process.memoryUsage().rss / 2 ** 20;
+  const modelMB = await weightBytes(path.dirname(values.model as string)) / 2 ** 20;
   const started = performance.now();
   const { report } = await interpret({ modelPath: values.model as string, dataDir, outDir: values.out as string, backend: values.backend as BackendChoice, cacheDir: null });
   const featureMatrixMB = (report.data.numImages * report.model.featureCount * 4) / 2 ** 20;
@@ -23,9 +28,18 @@ async function main(): Promise<void> {
       ...report.timings,
       wallMs: performance.now() - started,
       peakRssMB: process.resourceUsage().maxRSS / 1024,
+      baselineRssMB,
+      modelMB,
       featureMatrixMB,
     })}\n`,
   );
+}
+
+/** Bytes of a model folder's weight files. */
+async function weightBytes(dir: string): Promise<number> {
+  let total = 0;
+  for (const name of await fs.readdir(dir)) if (/\.(bin|h5|keras)$|weights/.test(name)) total += (await fs.stat(path.join(dir, name))).size;
+  return total;
 }
 
 /** A class-balanced subset of an image folder as hard links (first images of each class; cheap to stat, unlike symlinks). */

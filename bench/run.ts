@@ -14,8 +14,9 @@ import { parseArgs } from 'node:util';
 import { benchReferenceCnn, PYTORCH_CPU_MS } from './reference-cnn';
 import { benchSolver } from './solver';
 import { benchExplanation } from './explanation';
+import { benchMobileNetExplanation } from './explanation-mobilenet';
 import { exportMnist } from '../scripts/export-mnist';
-import { selectBackend } from '../src/engine/backend/select-backend';
+import { describeBackend, selectBackend } from '../src/engine/backend/select-backend';
 import type { BackendChoice } from '../src/shared/params';
 
 const ROOT = path.resolve(__dirname, '..');
@@ -29,7 +30,9 @@ async function main(): Promise<void> {
   const { values } = parseArgs({ options: { quick: { type: 'boolean' }, backend: { type: 'string', default: 'auto' } } });
   const backendChoice = values.backend as BackendChoice;
   const backend = await selectBackend(backendChoice);
-  process.stdout.write(`VEBI benchmarks: ${os.cpus().length} cores (${os.cpus()[0]?.model ?? 'cpu'}), node ${process.version}, backend ${backend}\n\n`);
+  const threads = describeBackend().threads;
+  process.stdout.write(`VEBI benchmarks: ${os.cpus().length} cores (${os.cpus()[0]?.model ?? 'cpu'}), node ${process.version}, backend ${backend}${threads ? `, ${threads} thread${threads === 1 ? '' : 's'}` : ''}\n\n`);
+  const targets: Target[] = [];
 
   const trainDir = path.join(ROOT, 'data/mnist-train');
   await exportMnist({ split: 'train', out: trainDir });
@@ -44,12 +47,25 @@ async function main(): Promise<void> {
     row('  solver, all classes, non-negative + signed (incl. Gram)', r.solveMs, 'ms');
     row('  feature visualisations', r.visualsMs / 1000, 's');
     row('  interpret end to end', r.totalMs / 1000, 's');
-    row('  peak RSS', r.peakRssMB, 'MB', `feature matrix ${r.featureMatrixMB.toFixed(1)} MB`);
+    row('  peak RSS', r.peakRssMB, 'MB', `feature matrix ${r.featureMatrixMB.toFixed(1)} MB, model ${r.modelMB.toFixed(1)} MB`);
+    row('  peak RSS above the process with backend + model', r.peakRssMB - r.baselineRssMB, 'MB', `baseline ${r.baselineRssMB.toFixed(0)} MB`);
+    if (r.images === 60000) {
+      targets.push({ name: 'interpret 60,000 MNIST images, end to end', value: r.totalMs / 1000, unit: 's', target: 60, below: true });
+      const budget = 1.5 * (r.featureMatrixMB + r.modelMB);
+      targets.push({ name: 'peak RSS above baseline vs 1.5 x (matrix + model)', value: r.peakRssMB - r.baselineRssMB, unit: 'MB', target: budget, below: true });
+      targets.push({ name: 'whole-process peak RSS vs 1.5 x (matrix + model)', value: r.peakRssMB, unit: 'MB', target: budget, below: true });
+    }
   }
+  process.stdout.write('  growth in N: extraction and the Gram matrix are linear in N (O(N m) and O(N m^2)); the LARS fits work on G and c only, O(m^2 k) per class, independent of N.\n');
 
   process.stdout.write('\none explanation (forward + 3 guided projections), MNIST LeNet:\n');
   const explanation = await benchExplanation(MODEL, path.join(os.tmpdir(), `vebi-bench-interpret-${fractions[0]}`));
   row('  explanation, warm median', explanation.explainMs, 'ms');
+  targets.push({ name: 'one explanation, MNIST LeNet (forward + 3 projections)', value: explanation.explainMs, unit: 'ms', target: 50, below: true });
+  process.stdout.write('\none explanation, nsfwjs MobileNetV2 graph model, 224x224 (17 depthwise feature nodes):\n');
+  const mobile = await benchMobileNetExplanation();
+  row('  explanation, warm median', mobile.explainMs, 'ms', `${mobile.features} projections (the most any test image has)`);
+  targets.push({ name: `one explanation, MobileNetV2 224x224 (${mobile.features} projections)`, value: mobile.explainMs, unit: 'ms', target: 1000, below: true });
 
   process.stdout.write('\nreference CNN of environment.md (batch 32, 64x64x3):\n');
   const cnn = await benchReferenceCnn();
@@ -57,9 +73,30 @@ async function main(): Promise<void> {
     const reference = PYTORCH_CPU_MS[name];
     row(`  ${name}`, ms, 'ms', reference ? `PyTorch CPU ${reference} ms, ratio ${(ms / reference).toFixed(2)}x` : '');
   }
+  targets.push({ name: 'reference CNN forward (PyTorch 42 ms / 1.5)', value: cnn.forwardMs, unit: 'ms', target: PYTORCH_CPU_MS.forwardMs / 1.5, below: true });
+  targets.push({ name: 'reference CNN input gradient, engine (PyTorch 58 ms)', value: cnn.inputGradientMs, unit: 'ms', target: PYTORCH_CPU_MS.inputGradientMs, below: true });
+  targets.push({ name: 'reference CNN Adam step (2 x PyTorch 58 ms)', value: cnn.trainStepMs, unit: 'ms', target: 2 * PYTORCH_CPU_MS.trainStepMs, below: true });
 
   process.stdout.write('\nsolver, synthetic N = 60,000, m = 448, 10 classes:\n');
-  for (const [name, value] of Object.entries(await benchSolver())) row(`  ${name}`, value, '');
+  const solver = await benchSolver();
+  for (const [name, value] of Object.entries(solver)) row(`  ${name}`, value, '');
+  targets.push({ name: 'solver N=60k m=448, 10 classes, incl. Gram', value: solver.gramMs + solver.nonNegativeSolvesMs, unit: 'ms', target: 1000, below: true });
+  targets.push({ name: 'solver objective vs exact (relative excess)', value: solver.objectiveExcess, unit: '', target: 1e-6, below: true });
+
+  process.stdout.write('\nissue 4 targets:\n');
+  for (const t of targets) {
+    const met = t.below ? t.value <= t.target : t.value >= t.target;
+    const show = (v: number): string => (Math.abs(v) < 0.01 && v !== 0 ? v.toExponential(1) : v.toFixed(v < 10 ? 2 : 0));
+    process.stdout.write(`  ${t.name.padEnd(58)} ${show(t.value).padStart(9)} ${t.unit.padEnd(3)} target ${t.below ? '<=' : '>='} ${show(t.target).padStart(8)}  ratio ${(t.value / t.target).toFixed(2)}  ${met ? 'met' : 'NOT met'}\n`);
+  }
+}
+
+interface Target {
+  name: string;
+  value: number;
+  unit: string;
+  target: number;
+  below: boolean;
 }
 
 main().catch((error: unknown) => {

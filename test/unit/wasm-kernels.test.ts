@@ -329,6 +329,16 @@ describe('wasm gradient kernels', () => {
     it(`${c.kernel}: ${c.name}`, () => matMulCase(c));
   }
 
+  it('LessEqual against a scalar (the ReLU6 gradient) and against a tensor', async () => {
+    const a = { shape: [2, 5, 3], data: values(30, 9).map((v) => v * 8) };
+    a.data[0] = 6; // the boundary itself
+    for (const b of [{ shape: [], data: Float32Array.of(6) }, { shape: [1, 1, 1], data: Float32Array.of(0.5) }, { shape: [3], data: Float32Array.of(-1, 0, 1) }]) {
+      const wasm = await runOn('wasm', 'LessEqual', { a, b }, {});
+      const cpu = await runOn('cpu', 'LessEqual', { a, b }, {});
+      assert.deepEqual([...wasm.data], [...cpu.data], `b of shape [${b.shape.join(', ')}]`);
+    }
+  });
+
   it('a training step of conv-relu-maxpool-conv-depthwise-dense matches cpu', async () => {
     await tf.setBackend('cpu');
     const source = smallNet();

@@ -19,7 +19,7 @@
  * (its kernel depth is > 0), and tf.tidy frees the intermediates.
  */
 import * as tf from '@tensorflow/tfjs';
-import { maxPoolGradKernel, scalarLessEqual, transposingBatchMatMul } from './wasm-heap-kernels';
+import { maxPoolGradKernel, scalarLessEqual, sharingIdentity, transposingBatchMatMul } from './wasm-heap-kernels';
 
 type Pair = [number, number];
 type Explicit = [[number, number], [number, number], [number, number], [number, number]];
@@ -333,11 +333,12 @@ const REPLACED: ReadonlyArray<{ kernelName: string; kernelFunc: tf.KernelFunc }>
   { kernelName: 'MaxPoolGrad', kernelFunc: maxPoolGradKernel as unknown as tf.KernelFunc },
 ];
 
-/** Kernels wrapped around wasm's own: transposed matrix products take its fast path; x <= scalar runs in one pass. */
+/** Kernels wrapped around wasm's own: transposed matrix products take its fast path; x <= scalar runs in one pass; Identity shares data. */
 const WRAPPED: ReadonlyArray<{ kernelName: string; wrap: (original: tf.KernelFunc) => tf.KernelFunc }> = [
   { kernelName: 'BatchMatMul', wrap: transposingBatchMatMul },
   { kernelName: '_FusedMatMul', wrap: transposingBatchMatMul },
   { kernelName: 'LessEqual', wrap: scalarLessEqual },
+  { kernelName: 'Identity', wrap: sharingIdentity },
 ];
 
 const OURS = new Set<tf.KernelFunc>([...MISSING.map(({ kernelFunc }) => asKernelFunc(kernelFunc)), ...REPLACED.map(({ kernelFunc }) => kernelFunc)]);

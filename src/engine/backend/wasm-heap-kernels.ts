@@ -5,6 +5,8 @@
  *   the cpu backend do); wasm 4.22's own kernel misroutes windows whose maximum is <= 0.
  * - LessEqual against a scalar (the ReLU6 gradient's x <= 6): wasm's comparison goes through its
  *   general broadcasting loop, ~10x slower than one pass here (160 ms of a MobileNetV2 explanation).
+ * - Identity shares its input's data (reference counted, as on the cpu backend) instead of copying
+ *   it: the engine clones every tensor a gradient saves, a full copy on wasm (~3 ms per 32x64x64x16).
  * - BatchMatMul with a transposed operand: wasm runs those through a scalar loop (~6x slower than
  *   its XNNPACK path, e.g. 7.2 ms vs 1.3 ms for the dense-layer products of a backward pass); the
  *   replacement transposes the operand once and takes the XNNPACK path.
@@ -13,6 +15,7 @@ import * as tf from '@tensorflow/tfjs';
 
 /** The slice of BackendWasm these kernels use. */
 interface WasmBackendLike {
+  incRef(dataId: unknown): void;
   makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
   typedArrayFromHeap(info: tf.TensorInfo): tf.backend_util.TypedArray;
   disposeData(dataId: unknown): boolean;
@@ -175,5 +178,15 @@ export function scalarLessEqual(original: tf.KernelFunc): tf.KernelFunc {
     const result = wasm.typedArrayFromHeap(out) as Uint8Array;
     for (let i = 0; i < values.length; i++) result[i] = values[i] <= bound ? 1 : 0;
     return out;
+  };
+}
+
+/** Wraps wasm's Identity: numeric tensors share their data (no kernel writes its inputs in place). */
+export function sharingIdentity(original: tf.KernelFunc): tf.KernelFunc {
+  return ({ inputs, attrs, backend }) => {
+    const x = input(inputs, 'x');
+    if (x.dtype === 'string') return original({ inputs, attrs, backend });
+    (backend as WasmBackendLike).incRef(x.dataId);
+    return { dataId: x.dataId, shape: [...x.shape], dtype: x.dtype };
   };
 }
