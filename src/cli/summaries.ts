@@ -1,10 +1,11 @@
 /** What the CLI prints on stdout when a command finishes. */
 import type { ExplanationReport, InterpretReport } from '../shared/report';
+import { backendLabel } from '../shared/report';
 
 export function summarizeInterpretation(report: InterpretReport, outDir: string, cached: boolean): string {
   const lines = [
     `Report: ${outDir}/index.html${cached ? ' (from cache)' : ''}`,
-    `Model: ${report.model.featureCount} features in ${report.model.layers.filter((l) => l.isFeature).length} layers; backend ${report.backend}`,
+    `Model: ${report.model.featureCount} features in ${report.model.layers.filter((l) => l.isFeature).length} layers; backend ${backendLabel(report)}`,
     `Data: ${report.data.numImages} images, ${report.data.skipped.length} skipped; accuracy ${(100 * report.data.accuracy).toFixed(2)}%`,
     `Relevant features (mu = ${report.params.mu}):`,
     ...report.classes.map((c) => `  ${c.name.padEnd(12)} ${String(c.relevant.length).padStart(4)}  ${Object.entries(c.perLayer).map(([layer, n]) => `${layer}:${n}`).join(' ')}`),

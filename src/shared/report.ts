@@ -74,6 +74,8 @@ export interface InterpretReport {
   tool: { name: string; version: string };
   createdAt: string;
   backend: BackendName;
+  /** wasm only: the threads XNNPACK ran on. */
+  backendThreads?: number;
   cacheKey: string;
   model: {
     path: string;
@@ -136,6 +138,8 @@ export interface ExplanationReport {
   tool: { name: string; version: string };
   createdAt: string;
   backend: BackendName;
+  /** wasm only: the threads XNNPACK ran on. */
+  backendThreads?: number;
   image: string;
   /** Path of the interpretation report used (report.json). */
   interpretation: string;
@@ -146,4 +150,10 @@ export interface ExplanationReport {
   absent: AbsentFeatureCheck[];
   input: string;
   timings: Record<string, number>;
+}
+
+/** "wasm, 2 threads", "tensorflow": the backend as reports and the panel show it. */
+export function backendLabel(report: { backend: string; backendThreads?: number }): string {
+  const threads = report.backendThreads;
+  return threads === undefined ? report.backend : `${report.backend}, ${threads} thread${threads === 1 ? '' : 's'}`;
 }

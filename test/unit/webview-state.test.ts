@@ -31,3 +31,10 @@ test('resource URLs percent-encode each path segment', () => {
   assert.equal(resourceUrl('https://host/report/', 'features/conv1-c3-average.png'), 'https://host/report/features/conv1-c3-average.png');
   assert.equal(resourceUrl('https://host/r', 'a b/#1?.png'), 'https://host/r/a%20b/%231%3F.png');
 });
+
+test('backendLabel: wasm with its thread count, other backends by name', async () => {
+  const { backendLabel } = await import('../../src/shared/report');
+  assert.equal(backendLabel({ backend: 'wasm', backendThreads: 2 }), 'wasm, 2 threads');
+  assert.equal(backendLabel({ backend: 'wasm', backendThreads: 1 }), 'wasm, 1 thread');
+  assert.equal(backendLabel({ backend: 'tensorflow' }), 'tensorflow');
+});

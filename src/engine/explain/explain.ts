@@ -9,7 +9,7 @@ import { DEFAULT_EXPLAIN_PARAMS } from '../../shared/params';
 import type { BackendChoice, ExplainParams } from '../../shared/params';
 import { REPORT_SCHEMA_VERSION } from '../../shared/report';
 import type { ExplanationReport, FeatureVisual } from '../../shared/report';
-import { selectBackend } from '../backend/select-backend';
+import { describeBackend, selectBackend } from '../backend/select-backend';
 import { hashModel } from '../cache/content-hash';
 import { ResultCache } from '../cache/result-cache';
 import { decodeImage, decodeImageOriginal, preprocess } from '../data';
@@ -90,6 +90,7 @@ export async function explain(options: ExplainOptions, hooks: RunHooks = {}): Pr
         tool: TOOL,
         createdAt: new Date().toISOString(),
         backend,
+        ...threadsOf(describeBackend().threads),
         image: imagePath,
         interpretation: path.join(interpretation.dir, 'report.json'),
         params,
@@ -170,4 +171,8 @@ async function copyVisual(interpretation: LoadedInterpretation, key: string, out
 function collectVisuals(interpretation: LoadedInterpretation, report: ExplanationReport): Record<string, FeatureVisual> {
   const keys = [...report.features, ...report.absent].map((f) => f.visual).filter((k): k is string => !!k);
   return Object.fromEntries(keys.map((key) => [key, interpretation.report.visuals[key]]));
+}
+
+function threadsOf(threads: number | undefined): { backendThreads?: number } {
+  return threads === undefined ? {} : { backendThreads: threads };
 }

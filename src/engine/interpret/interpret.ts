@@ -10,7 +10,7 @@ import type { BackendChoice, InterpretParams } from '../../shared/params';
 import type { ProgressListener } from '../../shared/progress';
 import { REPORT_SCHEMA_VERSION } from '../../shared/report';
 import type { ClassResult, FeatureVisual, InterpretReport, WeightedFeature } from '../../shared/report';
-import { selectBackend } from '../backend/select-backend';
+import { describeBackend, selectBackend } from '../backend/select-backend';
 import { hashDataListing, hashModel, hashParts } from '../cache/content-hash';
 import { ResultCache } from '../cache/result-cache';
 import { checkClassCount, readPreprocessingSidecar, scanDataset } from '../data';
@@ -138,6 +138,7 @@ export async function interpret(options: InterpretOptions, hooks: RunHooks = {})
         tool: TOOL,
         createdAt: new Date().toISOString(),
         backend,
+        ...threadsOf(describeBackend().threads),
         cacheKey,
         model: {
           path: modelPath,
@@ -271,4 +272,8 @@ function accuracy(labels: Int32Array, predictions: Int32Array, numClasses: numbe
   });
   const all = correct.reduce((a, b) => a + b, 0);
   return { accuracy: labels.length ? all / labels.length : 0, perClassAccuracy: total.map((t, j) => (t ? correct[j] / t : 0)) };
+}
+
+function threadsOf(threads: number | undefined): { backendThreads?: number } {
+  return threads === undefined ? {} : { backendThreads: threads };
 }

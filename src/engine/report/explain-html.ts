@@ -2,6 +2,7 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import type { ExplanationReport, FeatureVisual } from '../../shared/report';
+import { backendLabel } from '../../shared/report';
 import { escapeHtml, formatNumber, formatPercent, image, page } from './html';
 
 export function renderExplainHtml(report: ExplanationReport, visuals: Record<string, FeatureVisual>): string {
@@ -19,7 +20,7 @@ ${visual ? `<br>${image(visual.strip, 'top training crops')}` : ''}</div></div>`
     : '<p class="muted">No negative-weight features for this class.</p>';
   const body = `
 <h1>Prediction: ${escapeHtml(report.prediction.className)} <span class="muted">(${escapeHtml(formatPercent(report.prediction.probabilities[report.prediction.classIndex]?.probability ?? 0))})</span></h1>
-<p class="muted">${escapeHtml(report.image)} &middot; ${escapeHtml(report.createdAt)} &middot; backend ${escapeHtml(report.backend)} &middot; strided fix ${report.params.stridedFix ? 'on' : 'off'}</p>
+<p class="muted">${escapeHtml(report.image)} &middot; ${escapeHtml(report.createdAt)} &middot; backend ${escapeHtml(backendLabel(report))} &middot; strided fix ${report.params.stridedFix ? 'on' : 'off'}</p>
 <div class="grid">
 <div class="card">${image(report.input, 'input image', 'width="256"')}<div class="muted">input</div></div>
 <div class="card">${image(report.combined.overlay, 'combined explanation', 'width="256"')}<div class="muted">combined explanation</div></div>

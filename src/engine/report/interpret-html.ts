@@ -2,13 +2,14 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import type { InterpretReport, WeightedFeature } from '../../shared/report';
+import { backendLabel } from '../../shared/report';
 import { escapeHtml, formatNumber, image, page } from './html';
 
 export function renderInterpretHtml(report: InterpretReport): string {
   const featureLayers = report.model.layers.filter((l) => l.isFeature);
   const overview = `
 <h1>VEBI interpretation</h1>
-<p class="muted">${escapeHtml(report.model.path)} on ${escapeHtml(report.data.path)} &middot; ${escapeHtml(report.createdAt)} &middot; backend ${escapeHtml(report.backend)}</p>
+<p class="muted">${escapeHtml(report.model.path)} on ${escapeHtml(report.data.path)} &middot; ${escapeHtml(report.createdAt)} &middot; backend ${escapeHtml(backendLabel(report))}</p>
 <nav>${report.classes.map((c) => `<a href="#class-${c.index}">${escapeHtml(c.name)}</a>`).join('')}</nav>
 <h2>Overview</h2>
 <table class="kv">

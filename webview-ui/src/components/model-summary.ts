@@ -2,6 +2,7 @@
 import type { ShownInterpretation } from '../../../src/shared/panel-protocol';
 import { h, type Child } from '../dom';
 import { baseName, formatInteger, formatPercent, formatPreprocessing, formatShape, formatTimings } from '../format';
+import { backendLabel } from '../../../src/shared/report';
 
 function pair(label: string, ...value: Child[]): Child[] {
   return [h('dt', null, label), h('dd', null, ...value)];
@@ -22,7 +23,7 @@ export function modelSummary(shown: ShownInterpretation): HTMLElement {
       pair('Input', formatShape(report.model.inputShape)),
       pair('Classes', formatInteger(report.model.numClasses)),
       pair('Features', `${formatInteger(report.model.featureCount)} in ${featureLayers.length} layer${featureLayers.length === 1 ? '' : 's'}`),
-      pair('Backend', report.backend),
+      pair('Backend', backendLabel(report)),
     ),
     h('dl', { class: 'kv', 'aria-label': 'Data' },
       pair('Data', h('span', { class: 'path', title: data.path }, baseName(data.path))),

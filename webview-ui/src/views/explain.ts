@@ -4,6 +4,7 @@
  */
 import type { ShownExplanation } from '../../../src/shared/panel-protocol';
 import type { FeatureVisual } from '../../../src/shared/report';
+import { backendLabel } from '../../../src/shared/report';
 import { h } from '../dom';
 import { baseName, formatPercent, formatTimings } from '../format';
 import { absentTable } from '../components/absent-table';
@@ -27,7 +28,7 @@ function explanation(shown: ShownExplanation, ctx: ViewContext): HTMLElement {
     h('h2', { class: 'prediction' }, 'Prediction: ', h('strong', null, report.prediction.className), h('span', { class: 'muted' }, ` (${formatPercent(predicted)})`)),
     h('p', { class: 'muted explanation__meta' },
       h('span', { class: 'path', title: report.image }, baseName(report.image)),
-      ` \u00b7 backend ${report.backend} \u00b7 strided-convolution fix ${report.params.stridedFix ? 'on' : 'off'}${total ? ` \u00b7 ${total[1]}` : ''}`),
+      ` \u00b7 backend ${backendLabel(report)} \u00b7 strided-convolution fix ${report.params.stridedFix ? 'on' : 'off'}${total ? ` \u00b7 ${total[1]}` : ''}`),
     h('div', { class: 'explanation__top' }, heatmapStack(shown, ctx), probabilityBars(report)),
     h('h3', null, `Why: the top ${report.features.length} features of class ${report.prediction.className} that fire here`),
     features,
