@@ -6,11 +6,11 @@
  * Tolerance: max |wasm - reference| <= 1e-5 * max(1, max |reference|). The kernels sum the same
  * float32 products in another order (XNNPACK); measured worst: 2.4e-7 of the largest value.
  */
-import * as os from 'node:os';
 import { after, before, describe, it } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { describeBackend, selectBackend } from '../../src/engine/backend/select-backend';
+import { wantedWasmThreads } from '../../src/engine/backend/wasm-threads';
 import { registerWasmGradientKernels, WASM_GRADIENT_KERNELS } from '../../src/engine/backend/wasm-grad-kernels';
 import { isVebiError } from '../../src/shared/errors';
 
@@ -198,6 +198,9 @@ const POOL_CASES: PoolCase[] = [
   { name: '2x2 s2 valid, negative windows', x: [2, 8, 6, 3], filterSize: [2, 2], strides: [2, 2], pad: 'valid' },
   { name: '2x2 s2 valid, odd size', x: [2, 7, 9, 2], filterSize: [2, 2], strides: [2, 2], pad: 'valid' },
   { name: '2x2 s2 same, odd size', x: [2, 7, 7, 3], filterSize: [2, 2], strides: [2, 2], pad: 'same' },
+  // Channels in fours take the SIMD kernel (simd/max-pool-grad.wat).
+  { name: '2x2 s2 valid, 8 channels after ReLU (SIMD, tied zeros)', x: [2, 8, 6, 8], filterSize: [2, 2], strides: [2, 2], pad: 'valid', relu: true },
+  { name: '2x2 s2 valid, 4 channels, negative windows, odd size (SIMD)', x: [3, 7, 9, 4], filterSize: [2, 2], strides: [2, 2], pad: 'valid' },
   { name: '3x3 s2 same (overlapping, padded)', x: [2, 9, 8, 3], filterSize: [3, 3], strides: [2, 2], pad: 'same' },
   { name: '3x3 s2 valid after ReLU', x: [2, 9, 9, 4], filterSize: [3, 3], strides: [2, 2], pad: 'valid', relu: true },
   { name: '3x2 s(2,1) same', x: [1, 6, 5, 2], filterSize: [3, 2], strides: [2, 1], pad: 'same' },
@@ -329,6 +332,16 @@ describe('wasm gradient kernels', () => {
     it(`${c.kernel}: ${c.name}`, () => matMulCase(c));
   }
 
+  it('Sum over the leading axes (a bias gradient), with and without keepDims, and other axes', async () => {
+    const x = { shape: [3, 5, 4, 6], data: values(360, 10) };
+    for (const attrs of [{ axis: [0, 1, 2], keepDims: false }, { axis: [2, 0, 1], keepDims: true }, { axis: [-4, -3, -2], keepDims: false }, { axis: [0, 1], keepDims: false }, { axis: 3, keepDims: false }]) {
+      const wasm = await runOn('wasm', 'Sum', { x }, attrs);
+      const cpu = await runOn('cpu', 'Sum', { x }, attrs);
+      assert.deepEqual(wasm.shape, cpu.shape, JSON.stringify(attrs));
+      assertClose(wasm.data, cpu.data, `Sum ${JSON.stringify(attrs)}`);
+    }
+  });
+
   it('LessEqual against a scalar (the ReLU6 gradient) and against a tensor', async () => {
     const a = { shape: [2, 5, 3], data: values(30, 9).map((v) => v * 8) };
     a.data[0] = 6; // the boundary itself
@@ -372,7 +385,7 @@ describe('selectBackend', () => {
     assert.equal(await selectBackend('auto'), 'wasm');
     assert.equal(await selectBackend('auto'), 'wasm');
     assert.equal(tf.getBackend(), 'wasm');
-    assert.deepEqual(describeBackend(), { name: 'wasm', simd: true, threads: Math.min(4, os.availableParallelism()) });
+    assert.deepEqual(describeBackend(), { name: 'wasm', simd: true, threads: wantedWasmThreads() });
   });
 
   it("'tensorflow' throws BACKEND_UNAVAILABLE saying why and what to do", async () => {

@@ -19,7 +19,7 @@
  * (its kernel depth is > 0), and tf.tidy frees the intermediates.
  */
 import * as tf from '@tensorflow/tfjs';
-import { maxPoolGradKernel, scalarLessEqual, sharingIdentity, transposingBatchMatMul } from './wasm-heap-kernels';
+import { leadingAxesSum, maxPoolGradKernel, scalarLessEqual, sharingIdentity, transposingBatchMatMul } from './wasm-heap-kernels';
 
 type Pair = [number, number];
 type Explicit = [[number, number], [number, number], [number, number], [number, number]];
@@ -339,6 +339,7 @@ const WRAPPED: ReadonlyArray<{ kernelName: string; wrap: (original: tf.KernelFun
   { kernelName: '_FusedMatMul', wrap: transposingBatchMatMul },
   { kernelName: 'LessEqual', wrap: scalarLessEqual },
   { kernelName: 'Identity', wrap: sharingIdentity },
+  { kernelName: 'Sum', wrap: leadingAxesSum },
 ];
 
 const OURS = new Set<tf.KernelFunc>([...MISSING.map(({ kernelFunc }) => asKernelFunc(kernelFunc)), ...REPLACED.map(({ kernelFunc }) => kernelFunc)]);

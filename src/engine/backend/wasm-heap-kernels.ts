@@ -5,6 +5,8 @@
  *   the cpu backend do); wasm 4.22's own kernel misroutes windows whose maximum is <= 0.
  * - LessEqual against a scalar (the ReLU6 gradient's x <= 6): wasm's comparison goes through its
  *   general broadcasting loop, ~10x slower than one pass here (160 ms of a MobileNetV2 explanation).
+ * - Sum over every axis but the last (a bias gradient): one pass, float64 accumulators; wasm first
+ *   transposes the whole input to put the reduced axes last.
  * - Identity shares its input's data (reference counted, as on the cpu backend) instead of copying
  *   it: the engine clones every tensor a gradient saves, a full copy on wasm (~3 ms per 32x64x64x16).
  * - BatchMatMul with a transposed operand: wasm runs those through a scalar loop (~6x slower than
@@ -12,10 +14,12 @@
  *   replacement transposes the operand once and takes the XNNPACK path.
  */
 import * as tf from '@tensorflow/tfjs';
+import { maxPoolGrad2x2For } from './simd/simd-kernels';
 
 /** The slice of BackendWasm these kernels use. */
 interface WasmBackendLike {
   incRef(dataId: unknown): void;
+  dataIdMap: { get(dataId: unknown): { memoryOffset: number } };
   makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
   typedArrayFromHeap(info: tf.TensorInfo): tf.backend_util.TypedArray;
   disposeData(dataId: unknown): boolean;
@@ -63,7 +67,15 @@ export function maxPoolGradKernel({ inputs, attrs = {}, backend }: HeapKernelArg
   const dy = wasm.typedArrayFromHeap(dyInfo) as Float32Array;
   dx.fill(0);
   if (filterHeight === 2 && filterWidth === 2 && strideHeight === 2 && strideWidth === 2 && top === 0 && left === 0 && 2 * outHeight <= height && 2 * outWidth <= width) {
-    routeTwoByTwo(xs, dy, dx, batch, height, width, channels, outHeight, outWidth);
+    // SIMD on the heap when channels come in fours (it writes every pixel a window covers; the fill
+    // above zeroes the odd last row / column); else the JavaScript loop.
+    const simd = channels % 4 === 0 ? maxPoolGrad2x2For(backend) : undefined;
+    if (simd) {
+      const offset = (info: tf.TensorInfo): number => wasm.dataIdMap.get(info.dataId).memoryOffset;
+      simd(offset(x), offset(dyInfo), offset(out), batch, height, width, channels, outHeight, outWidth);
+    } else {
+      routeTwoByTwo(xs, dy, dx, batch, height, width, channels, outHeight, outWidth);
+    }
     return out;
   }
   // Per output pixel, all channels at once: the inner loops walk contiguous memory.
@@ -188,5 +200,27 @@ export function sharingIdentity(original: tf.KernelFunc): tf.KernelFunc {
     if (x.dtype === 'string') return original({ inputs, attrs, backend });
     (backend as WasmBackendLike).incRef(x.dataId);
     return { dataId: x.dataId, shape: [...x.shape], dtype: x.dtype };
+  };
+}
+
+/** Wraps wasm's Sum: float32 reduced over all leading axes (keeping the last) runs here, the rest there. */
+export function leadingAxesSum(original: tf.KernelFunc): tf.KernelFunc {
+  return ({ inputs, attrs = {}, backend }) => {
+    const x = input(inputs, 'x');
+    const rank = x.shape.length;
+    const raw = attrs.axis as number | number[] | undefined;
+    const axes = [...new Set((raw === undefined ? [] : Array.isArray(raw) ? raw : [raw]).map((a) => (a < 0 ? a + rank : a)))].sort((a, b) => a - b);
+    const leading = rank >= 2 && axes.length === rank - 1 && axes.every((a, i) => a === i);
+    if (!leading || x.dtype !== 'float32') return original({ inputs, attrs, backend });
+    const wasm = backend as WasmBackendLike;
+    const channels = x.shape[rank - 1];
+    const out = wasm.makeOutput(attrs.keepDims ? [...x.shape.slice(0, -1).map(() => 1), channels] : [channels], 'float32');
+    const values = wasm.typedArrayFromHeap(x) as Float32Array;
+    const sums = new Float64Array(channels);
+    for (let at = 0; at < values.length; at += channels) {
+      for (let c = 0; c < channels; c++) sums[c] += values[at + c];
+    }
+    (wasm.typedArrayFromHeap(out) as Float32Array).set(sums);
+    return out;
   };
 }
