@@ -19,6 +19,7 @@
  * (its kernel depth is > 0), and tf.tidy frees the intermediates.
  */
 import * as tf from '@tensorflow/tfjs';
+import { im2colFor } from './simd/simd-kernels';
 import { leadingAxesSum, maxPoolGradKernel, scalarLessEqual, sharingIdentity, transposingBatchMatMul } from './wasm-heap-kernels';
 
 type Pair = [number, number];
@@ -136,6 +137,35 @@ function convInfo(inShape: [number, number, number, number], filterShape: [numbe
   );
 }
 
+/** Above this many values (64 MB) the patch matrix gives way to the convolution form, which copies nothing. */
+const MAX_PATCH_VALUES = 1 << 24;
+
+/**
+ * Filter gradient as one matrix product, P' dy: row (tap, input channel) of P' holds the input value
+ * that tap met at every output pixel, built by the SIMD im2col kernel from the padded, channels-first
+ * input. XNNPACK runs this GEMM (K = output pixels, contiguous) about twice as fast as the
+ * convolution form, whose indirection walks K in runs of `batch` values. Undefined when the kernel
+ * is unavailable (not wasm) or the patch matrix would be too large.
+ */
+function patchFilterGradient(x: tf.Tensor4D, dy: tf.Tensor4D, rows: AxisInfo, cols: AxisInfo, bottom: number, right: number, filterShape: Shape4): tf.Tensor | undefined {
+  const [batch, , , channels] = x.shape;
+  const pixels = batch * rows.outSize * cols.outSize;
+  const taps = rows.filterSize * cols.filterSize;
+  const sameSteps = rows.stride === cols.stride && rows.dilation === cols.dilation;
+  if (!sameSteps || taps * channels * pixels > MAX_PATCH_VALUES) return undefined;
+  const backend = tf.backend() as unknown as { dataIdMap: { get(id: unknown): { memoryOffset: number } }; makeOutput(shape: number[], dtype: 'float32'): tf.TensorInfo };
+  const im2col = tf.getBackend() === 'wasm' ? im2colFor(backend) : undefined;
+  if (!im2col) return undefined;
+  const [xIn, pad] = cropNegative(x, rows.padBefore, bottom, cols.padBefore, right);
+  const padded = tf.transpose(tf.pad(xIn, pad), [3, 0, 1, 2]);
+  const [, , paddedHeight, paddedWidth] = padded.shape;
+  const out = backend.makeOutput([taps * channels, pixels], 'float32');
+  const offset = (t: tf.TensorInfo): number => backend.dataIdMap.get(t.dataId).memoryOffset;
+  im2col(offset(padded), offset(out), channels, batch, paddedHeight, paddedWidth, rows.outSize, cols.outSize, rows.filterSize, cols.filterSize, rows.stride, rows.dilation);
+  const patchesT = tf.engine().makeTensorFromTensorInfo(out);
+  return tf.reshape(tf.matMul(patchesT, tf.reshape(dy, [pixels, dy.shape[3]])), filterShape);
+}
+
 function conv2DBackpropFilter({ inputs, attrs = {} }: KernelArgs): tf.Tensor {
   return tf.tidy(() => {
     const nchw = attrs.dataFormat === 'NCHW';
@@ -160,6 +190,8 @@ function conv2DBackpropFilter({ inputs, attrs = {} }: KernelArgs): tf.Tensor {
     // The input reaches exactly as far as the last output row needs; crop rows the forward pass never read.
     const bottom = (rows.filterSize - 1) * rows.dilation + (rows.outSize - 1) * rows.stride + 1 - rows.inSize - rows.padBefore;
     const right = (cols.filterSize - 1) * cols.dilation + (cols.outSize - 1) * cols.stride + 1 - cols.inSize - cols.padBefore;
+    const patches = patchFilterGradient(x, dy, rows, cols, bottom, right, filterShape);
+    if (patches) return patches;
     // Batch and channel swap: the channels become the batch, the batch becomes the reduced axis.
     const xT = tf.transpose(x, [3, 1, 2, 0]);
     const dyT = tf.transpose(dy, [1, 2, 0, 3]);

@@ -4,6 +4,7 @@
  * (shared for the threaded module, plain for the single-threaded one); absent when that memory
  * cannot be found, and callers then keep their JavaScript path.
  */
+import { IM2COL_PLAIN, IM2COL_SHARED } from './im2col-wasm';
 import { MAX_POOL_GRAD_PLAIN, MAX_POOL_GRAD_SHARED } from './max-pool-grad-wasm';
 
 // The project's type libraries leave out WebAssembly's JS API: the little used here, typed by hand.
@@ -18,35 +19,55 @@ interface WasmApi {
 const wasmApi = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
 
 export type MaxPoolGrad2x2 = (x: number, dy: number, dx: number, batch: number, height: number, width: number, channels: number, outHeight: number, outWidth: number) => void;
+export type Im2colChannelsFirst = (
+  src: number, dst: number, channels: number, batch: number, paddedHeight: number, paddedWidth: number,
+  outHeight: number, outWidth: number, filterHeight: number, filterWidth: number, stride: number, dilation: number,
+) => void;
+
+const KERNELS = {
+  maxPoolGrad2x2: { shared: MAX_POOL_GRAD_SHARED, plain: MAX_POOL_GRAD_PLAIN },
+  im2colChannelsFirst: { shared: IM2COL_SHARED, plain: IM2COL_PLAIN },
+} as const;
+type KernelName = keyof typeof KERNELS;
 
 interface EmscriptenModuleLike {
   wasmMemory?: WasmMemory;
   asm?: { memory?: WasmMemory };
 }
 
-const instances = new WeakMap<WasmMemory, MaxPoolGrad2x2 | null>();
+const instances = new Map<KernelName, WeakMap<WasmMemory, unknown>>();
 
 function memoryOf(module: EmscriptenModuleLike | undefined): WasmMemory | undefined {
   const memory = module?.wasmMemory ?? module?.asm?.memory;
   return memory instanceof wasmApi.Memory ? memory : undefined;
 }
 
-/** The 2x2 / stride-2 max-pool gradient kernel bound to the backend's memory, if it can be. */
-export function maxPoolGrad2x2For(backend: unknown): MaxPoolGrad2x2 | undefined {
+function kernelFor<T>(backend: unknown, name: KernelName): T | undefined {
   const memory = memoryOf((backend as { wasm?: EmscriptenModuleLike }).wasm);
   if (!memory) return undefined;
-  let kernel = instances.get(memory);
+  let perMemory = instances.get(name);
+  if (!perMemory) instances.set(name, (perMemory = new WeakMap()));
+  let kernel = perMemory.get(memory);
   if (kernel === undefined) {
     try {
       const shared = typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
-      const bytes = Buffer.from(shared ? MAX_POOL_GRAD_SHARED : MAX_POOL_GRAD_PLAIN, 'base64');
-      const instance = new wasmApi.Instance(new wasmApi.Module(bytes), { env: { memory } });
-      kernel = instance.exports.maxPoolGrad2x2 as MaxPoolGrad2x2;
+      const bytes = Buffer.from(shared ? KERNELS[name].shared : KERNELS[name].plain, 'base64');
+      kernel = new wasmApi.Instance(new wasmApi.Module(bytes), { env: { memory } }).exports[name];
     } catch {
-      // No SIMD, or a memory this build cannot import: the JavaScript kernel serves.
+      // No SIMD, or a memory this build cannot import: the caller's other path serves.
       kernel = null;
     }
-    instances.set(memory, kernel);
+    perMemory.set(memory, kernel);
   }
-  return kernel ?? undefined;
+  return (kernel ?? undefined) as T | undefined;
+}
+
+/** The 2x2 / stride-2 max-pool gradient kernel bound to the backend's memory, if it can be. */
+export function maxPoolGrad2x2For(backend: unknown): MaxPoolGrad2x2 | undefined {
+  return kernelFor<MaxPoolGrad2x2>(backend, 'maxPoolGrad2x2');
+}
+
+/** im2col from a padded channels-first input, bound to the backend's memory, if it can be. */
+export function im2colFor(backend: unknown): Im2colChannelsFirst | undefined {
+  return kernelFor<Im2colChannelsFirst>(backend, 'im2colChannelsFirst');
 }
