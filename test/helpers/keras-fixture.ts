@@ -1,15 +1,20 @@
 /**
- * Keras files written in Node for tests (no Python, no Keras): a Functional model with the layers of
+ * Keras files written for tests (no Keras): a Functional model with the layers of
  * common image classifiers, as a Keras 3 config (module, registered_name, DTypePolicy, batch_shape,
  * dict inbound nodes) plus its weights, saved both as a Keras 3 .keras archive and as a legacy
- * .h5. A TF.js reference model with the same architecture and seeded weights gives the expected outputs.
+ * .h5, by h5wasm in Node or by Debian's python3-h5py with Keras's own attribute encodings (Keras 2:
+ * bytes and fixed-length byte-string lists; Keras 3: str). A TF.js reference model with the same
+ * architecture and seeded weights gives the expected outputs.
  *
  * Architecture (16x16x3 -> 5 classes): Rescaling(1/255), Normalization (adapted mean/variance/count),
  * ZeroPadding2D, Conv2D (stride 2, no bias), BatchNormalization, ReLU, DepthwiseConv2D (relu),
  * SeparableConv2D, Add, Concatenate, MaxPooling2D, AveragePooling2D, GlobalAveragePooling2D, Reshape,
  * Flatten, Dropout, Dense + LeakyReLU, Dense softmax.
  */
-import { writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { zipSync } from 'fflate';
 import { h5wasm } from '../../src/engine/model/keras/open-hdf5';
@@ -128,12 +133,59 @@ function kerasWeights(model: tf.LayersModel): Map<string, { name: string; shape:
   return out;
 }
 
-async function writeHdf5(fill: (h5: Awaited<ReturnType<typeof h5wasm>>, root: import('h5wasm').File) => void): Promise<Uint8Array> {
+/** An HDF5 file as data, so that two writers can produce it: h5wasm (in Node) and h5py (Debian's, as Keras does). */
+interface Hdf5Plan {
+  groups: string[];
+  attrs: { path: string; name: string; kind: 'str' | 'bytes' | 'str_list' | 'bytes_list'; value: string | string[] }[];
+  datasets: { path: string; shape: number[]; data: Float32Array }[];
+}
+
+export type Hdf5Writer = 'h5wasm' | 'h5py';
+
+/** The Debian python3 with h5py (python3-h5py), or undefined: the h5py fixtures then skip. */
+export function h5pyPython(): string | undefined {
+  for (const python of ['/usr/bin/python3', 'python3']) {
+    try {
+      execFileSync(python, ['-c', 'import h5py'], { stdio: 'ignore' });
+      return python;
+    } catch {
+      // not this one
+    }
+  }
+  return undefined;
+}
+
+async function writePlan(plan: Hdf5Plan, writer: Hdf5Writer): Promise<Uint8Array> {
+  return writer === 'h5py' ? writePlanH5py(plan) : writePlanH5wasm(plan);
+}
+
+function writePlanH5py(plan: Hdf5Plan): Uint8Array {
+  const python = h5pyPython();
+  if (!python) throw new Error('python3 with h5py is not installed (apt-get install python3-h5py)');
+  const dir = mkdtempSync(path.join(tmpdir(), 'vebi-h5py-'));
+  try {
+    const file = path.join(dir, 'out.h5');
+    const datasets = plan.datasets.map((d) => ({ ...d, data: Buffer.from(d.data.buffer, d.data.byteOffset, d.data.byteLength).toString('base64') }));
+    execFileSync(python, [path.join(__dirname, 'write_hdf5_plan.py')], { input: JSON.stringify({ file, groups: plan.groups, attrs: plan.attrs, datasets }), stdio: ['pipe', 'ignore', 'pipe'] });
+    return new Uint8Array(readFileSync(file));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function writePlanH5wasm(plan: Hdf5Plan): Promise<Uint8Array> {
   const h5 = await h5wasm();
   const name = `/fixture-${process.pid}-${Date.now()}.h5`;
   const root = new h5.File(name, 'w');
   try {
-    fill(h5, root);
+    const group = (p: string): import('h5wasm').Group => {
+      let at: import('h5wasm').Group = root;
+      for (const part of p.split('/').filter(Boolean)) at = (at.keys().includes(part) ? at.get(part) : at.create_group(part)) as import('h5wasm').Group;
+      return at;
+    };
+    for (const p of plan.groups) group(p);
+    for (const d of plan.datasets) group(path.posix.dirname(d.path)).create_dataset({ name: path.posix.basename(d.path), data: d.data, shape: d.shape, dtype: '<f' });
+    for (const a of plan.attrs) group(a.path).create_attribute(a.name, a.value);
   } finally {
     root.close();
   }
@@ -144,45 +196,54 @@ async function writeHdf5(fill: (h5: Awaited<ReturnType<typeof h5wasm>>, root: im
   return bytes;
 }
 
+export interface KerasWriteOptions {
+  config?: Json;
+  /** Whether the vars groups of a .keras name their layer (Keras 3 writes it; older saves do not). */
+  nameAttributes?: boolean;
+  writer?: Hdf5Writer;
+}
+
 /**
  * Writes `model` as a Keras 3 .keras archive (config.json + model.weights.h5 with layers/<key>/vars).
  * Without `nameAttributes`, the vars groups do not name their layer and only the keys identify them.
  */
-export async function writeKerasArchive(model: tf.LayersModel, file: string, config: Json = keras3FunctionalConfig(), nameAttributes = true): Promise<void> {
+export async function writeKerasArchive(model: tf.LayersModel, file: string, options: KerasWriteOptions = {}): Promise<void> {
   const weights = kerasWeights(model);
   const counts = new Map<string, number>();
-  const h5 = await writeHdf5((_, root) => {
-    const layers = root.create_group('layers');
-    for (const spec of SPECS) {
-      const base = toSnakeCase(spec.className);
-      const seen = counts.get(base) ?? 0;
-      counts.set(base, seen + 1);
-      const vars = layers.create_group(seen === 0 ? base : `${base}_${seen}`).create_group('vars');
-      if (nameAttributes) vars.create_attribute('name', spec.name);
-      (weights.get(spec.name) ?? []).forEach((w, i) => vars.create_dataset({ name: String(i), data: w.data, shape: w.shape, dtype: '<f' }));
-    }
-  });
+  const plan: Hdf5Plan = { groups: [], attrs: [], datasets: [] };
+  for (const spec of SPECS) {
+    const base = toSnakeCase(spec.className);
+    const seen = counts.get(base) ?? 0;
+    counts.set(base, seen + 1);
+    const vars = `layers/${seen === 0 ? base : `${base}_${seen}`}/vars`;
+    plan.groups.push(vars);
+    if (options.nameAttributes ?? true) plan.attrs.push({ path: vars, name: 'name', kind: 'str', value: spec.name });
+    (weights.get(spec.name) ?? []).forEach((w, i) => plan.datasets.push({ path: `${vars}/${i}`, shape: w.shape, data: w.data }));
+  }
+  const h5 = await writePlan(plan, options.writer ?? 'h5wasm');
   const text = (value: unknown): Uint8Array => new TextEncoder().encode(JSON.stringify(value));
-  writeFileSync(file, zipSync({ 'metadata.json': text({ keras_version: '3.13.2' }), 'config.json': text(config), 'model.weights.h5': h5 }));
+  writeFileSync(file, zipSync({ 'metadata.json': text({ keras_version: '3.13.2' }), 'config.json': text(options.config ?? keras3FunctionalConfig()), 'model.weights.h5': h5 }));
 }
 
-/** Writes `model` as a legacy Keras .h5 (model_config attribute + model_weights/<layer>/functional/<layer>/<weight>). */
-export async function writeLegacyH5(model: tf.LayersModel, file: string): Promise<void> {
+/**
+ * Writes `model` as a legacy Keras .h5 (model_config attribute + model_weights/<layer>/functional/<layer>/<weight>).
+ * `keras2Attributes`: attributes as Keras 2 wrote them (model_config as bytes, name lists as
+ * fixed-length byte strings); otherwise as Keras 3 does (str).
+ */
+export async function writeLegacyH5(model: tf.LayersModel, file: string, options: { writer?: Hdf5Writer; keras2Attributes?: boolean } = {}): Promise<void> {
   const weights = kerasWeights(model);
-  const bytes = await writeHdf5((_, root) => {
-    root.create_attribute('model_config', JSON.stringify(keras3FunctionalConfig()));
-    root.create_attribute('keras_version', '3.13.2');
-    const top = root.create_group('model_weights');
-    top.create_attribute('layer_names', SPECS.map((s) => s.name));
-    for (const spec of SPECS) {
-      const group = top.create_group(spec.name);
-      const arrays = weights.get(spec.name) ?? [];
-      if (arrays.length === 0) continue;
-      group.create_attribute('weight_names', arrays.map((w) => `functional/${spec.name}/${w.name}`));
-      const inner = group.create_group('functional').create_group(spec.name);
-      // Written in reverse so that only weight_names, not the file's link order, gives the order.
-      for (const w of [...arrays].reverse()) inner.create_dataset({ name: w.name, data: w.data, shape: w.shape, dtype: '<f' });
-    }
-  });
-  writeFileSync(file, bytes);
+  const old = options.keras2Attributes ?? false;
+  const plan: Hdf5Plan = { groups: ['model_weights'], attrs: [], datasets: [] };
+  plan.attrs.push({ path: '', name: 'model_config', kind: old ? 'bytes' : 'str', value: JSON.stringify(keras3FunctionalConfig()) });
+  plan.attrs.push({ path: '', name: 'keras_version', kind: old ? 'bytes' : 'str', value: old ? '2.15.0' : '3.13.2' });
+  plan.attrs.push({ path: 'model_weights', name: 'layer_names', kind: old ? 'bytes_list' : 'str_list', value: SPECS.map((s) => s.name) });
+  for (const spec of SPECS) {
+    plan.groups.push(`model_weights/${spec.name}`);
+    const arrays = weights.get(spec.name) ?? [];
+    if (arrays.length === 0) continue;
+    plan.attrs.push({ path: `model_weights/${spec.name}`, name: 'weight_names', kind: old ? 'bytes_list' : 'str_list', value: arrays.map((w) => `functional/${spec.name}/${w.name}`) });
+    // Written in reverse so that only weight_names, not the file's link order, gives the order.
+    for (const w of [...arrays].reverse()) plan.datasets.push({ path: `model_weights/${spec.name}/functional/${spec.name}/${w.name}`, shape: w.shape, data: w.data });
+  }
+  writeFileSync(file, await writePlan(plan, options.writer ?? 'h5wasm'));
 }

@@ -14,7 +14,7 @@ import * as tf from '@tensorflow/tfjs';
 import { explain, interpret, loadModel, selectBackend } from '../../src/engine';
 import { kerasConfigToTfjs } from '../../src/engine/model/keras/keras-config-to-tfjs';
 import { isVebiError } from '../../src/shared/errors';
-import { NORM_MEAN, NORM_VARIANCE, keras3FunctionalConfig, referenceModel, writeKerasArchive, writeLegacyH5 } from '../helpers/keras-fixture';
+import { NORM_MEAN, NORM_VARIANCE, h5pyPython, keras3FunctionalConfig, referenceModel, writeKerasArchive, writeLegacyH5 } from '../helpers/keras-fixture';
 import { exportMnist } from '../../scripts/export-mnist';
 import { readMnist } from '../../scripts/mnist';
 
@@ -104,17 +104,27 @@ test('a Lambda layer in a Keras 3 config is refused, naming the layer and its cl
   );
 });
 
-test('a Keras 3 Functional model (.keras and legacy .h5) computes what its TF.js twin computes', async () => {
+test('a Keras 3 Functional model (.keras and legacy .h5, written by h5wasm and by h5py) computes what its TF.js twin computes', async () => {
   await selectBackend('wasm');
   const root = mkdtempSync(path.join(tmpdir(), 'vebi-keras-fixture-'));
   const reference = referenceModel();
   try {
     await writeKerasArchive(reference, path.join(root, 'model.keras'));
-    await writeKerasArchive(reference, path.join(root, 'unnamed.keras'), keras3FunctionalConfig(), false);
+    await writeKerasArchive(reference, path.join(root, 'unnamed.keras'), { nameAttributes: false });
     await writeLegacyH5(reference, path.join(root, 'model.h5'));
+    const files = ['model.keras', 'unnamed.keras', 'model.h5'];
+    if (h5pyPython()) {
+      // The same files written by Debian's h5py, with Keras 2's and Keras 3's attribute encodings.
+      await writeKerasArchive(reference, path.join(root, 'h5py.keras'), { writer: 'h5py' });
+      await writeLegacyH5(reference, path.join(root, 'h5py-keras3.h5'), { writer: 'h5py' });
+      await writeLegacyH5(reference, path.join(root, 'h5py-keras2.h5'), { writer: 'h5py', keras2Attributes: true });
+      files.push('h5py.keras', 'h5py-keras3.h5', 'h5py-keras2.h5');
+    } else {
+      process.stdout.write('# h5py fixtures skipped: no python3 with h5py (apt-get install python3-h5py)\n');
+    }
     const x = tf.randomUniform([3, 16, 16, 3], 0, 255, 'float32', 1) as tf.Tensor4D;
     const expected = reference.predict(x) as tf.Tensor;
-    for (const file of ['model.keras', 'unnamed.keras', 'model.h5']) {
+    for (const file of files) {
       const model = await loadModel(path.join(root, file));
       try {
         assert.equal(model.format, 'keras');
@@ -146,7 +156,7 @@ test('a weight whose shape does not match the config is refused, naming layer, w
     const fc = ((config.config as { layers: { name: string; config: { units?: number } }[] }).layers).find((l) => l.name === 'fc');
     if (fc) fc.config.units = 13;
     const file = path.join(root, 'mismatch.keras');
-    await writeKerasArchive(reference, file, config);
+    await writeKerasArchive(reference, file, { config });
     await assert.rejects(loadModel(file), (error) => {
       assert.ok(isVebiError(error));
       assert.equal(error.code, 'MODEL_CORRUPT');
