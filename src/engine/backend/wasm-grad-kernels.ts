@@ -19,13 +19,10 @@
  * (its kernel depth is > 0), and tf.tidy frees the intermediates.
  */
 import * as tf from '@tensorflow/tfjs';
+import { heapOffset, pair, type Explicit, type Pair, type PadAttr, type RoundingMode, type WasmBackendLike } from './kernel-attrs';
 import { im2colFor } from './simd/simd-kernels';
 import { leadingAxesSum, maxPoolGradKernel, scalarLessEqual, sharingIdentity, transposingBatchMatMul } from './wasm-heap-kernels';
 
-type Pair = [number, number];
-type Explicit = [[number, number], [number, number], [number, number], [number, number]];
-type PadAttr = 'valid' | 'same' | number | Explicit;
-type RoundingMode = 'floor' | 'round' | 'ceil' | undefined;
 type Shape4 = [number, number, number, number];
 
 interface KernelArgs {
@@ -41,12 +38,6 @@ interface AxisInfo {
   stride: number;
   dilation: number;
   padBefore: number;
-}
-
-function pair(value: number | number[] | undefined, fallback: number): Pair {
-  if (value === undefined || value === null) return [fallback, fallback];
-  if (typeof value === 'number') return [value, value];
-  return [value[0] ?? fallback, value[1] ?? value[0] ?? fallback];
 }
 
 function asShape4(shape: readonly number[], what: string): Shape4 {
@@ -129,8 +120,8 @@ function convInfo(inShape: [number, number, number, number], filterShape: [numbe
   return tf.backend_util.computeConv2DInfo(
     inShape,
     filterShape,
-    pair(attrs.strides as number | number[], 1),
-    pair(attrs.dilations as number | number[] | undefined, 1),
+    pair(attrs.strides, 1),
+    pair(attrs.dilations, 1),
     attrs.pad as PadAttr,
     attrs.dimRoundingMode as RoundingMode,
     depthwise,
@@ -153,15 +144,14 @@ function patchFilterGradient(x: tf.Tensor4D, dy: tf.Tensor4D, rows: AxisInfo, co
   const taps = rows.filterSize * cols.filterSize;
   const sameSteps = rows.stride === cols.stride && rows.dilation === cols.dilation;
   if (!sameSteps || taps * channels * pixels > MAX_PATCH_VALUES) return undefined;
-  const backend = tf.backend() as unknown as { dataIdMap: { get(id: unknown): { memoryOffset: number } }; makeOutput(shape: number[], dtype: 'float32'): tf.TensorInfo };
+  const backend = tf.backend() as unknown as WasmBackendLike;
   const im2col = tf.getBackend() === 'wasm' ? im2colFor(backend) : undefined;
   if (!im2col) return undefined;
   const [xIn, pad] = cropNegative(x, rows.padBefore, bottom, cols.padBefore, right);
   const padded = tf.transpose(tf.pad(xIn, pad), [3, 0, 1, 2]);
   const [, , paddedHeight, paddedWidth] = padded.shape;
   const out = backend.makeOutput([taps * channels, pixels], 'float32');
-  const offset = (t: tf.TensorInfo): number => backend.dataIdMap.get(t.dataId).memoryOffset;
-  im2col(offset(padded), offset(out), channels, batch, paddedHeight, paddedWidth, rows.outSize, cols.outSize, rows.filterSize, cols.filterSize, rows.stride, rows.dilation);
+  im2col(heapOffset(backend, padded), heapOffset(backend, out), channels, batch, paddedHeight, paddedWidth, rows.outSize, cols.outSize, rows.filterSize, cols.filterSize, rows.stride, rows.dilation);
   const patchesT = tf.engine().makeTensorFromTensorInfo(out);
   return tf.reshape(tf.matMul(patchesT, tf.reshape(dy, [pixels, dy.shape[3]])), filterShape);
 }

@@ -14,29 +14,13 @@
  *   replacement transposes the operand once and takes the XNNPACK path.
  */
 import * as tf from '@tensorflow/tfjs';
+import { heapOffset, pair, type PadAttr, type RoundingMode, type WasmBackendLike } from './kernel-attrs';
 import { maxPoolGrad2x2For } from './simd/simd-kernels';
-
-/** The slice of BackendWasm these kernels use. */
-interface WasmBackendLike {
-  incRef(dataId: unknown): void;
-  dataIdMap: { get(dataId: unknown): { memoryOffset: number } };
-  makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
-  typedArrayFromHeap(info: tf.TensorInfo): tf.backend_util.TypedArray;
-  disposeData(dataId: unknown): boolean;
-}
 
 interface HeapKernelArgs {
   inputs: tf.NamedTensorInfoMap;
   attrs?: tf.NamedAttrMap;
   backend: unknown;
-}
-
-type PadAttr = 'valid' | 'same' | number | [[number, number], [number, number], [number, number], [number, number]];
-
-function pair(value: unknown, fallback: number): [number, number] {
-  if (typeof value === 'number') return [value, value];
-  if (Array.isArray(value)) return [Number(value[0] ?? fallback), Number(value[1] ?? value[0] ?? fallback)];
-  return [fallback, fallback];
 }
 
 function input(inputs: tf.NamedTensorInfoMap, name: string): tf.TensorInfo {
@@ -56,7 +40,7 @@ export function maxPoolGradKernel({ inputs, attrs = {}, backend }: HeapKernelArg
     pair(attrs.strides, 1),
     1,
     attrs.pad as PadAttr,
-    attrs.dimRoundingMode as 'floor' | 'round' | 'ceil' | undefined,
+    attrs.dimRoundingMode as RoundingMode,
   );
   const { outHeight, outWidth, strideHeight, strideWidth, filterHeight, filterWidth } = info;
   const top = info.padInfo.top;
@@ -71,8 +55,7 @@ export function maxPoolGradKernel({ inputs, attrs = {}, backend }: HeapKernelArg
     // above zeroes the odd last row / column); else the JavaScript loop.
     const simd = channels % 4 === 0 ? maxPoolGrad2x2For(backend) : undefined;
     if (simd) {
-      const offset = (info: tf.TensorInfo): number => wasm.dataIdMap.get(info.dataId).memoryOffset;
-      simd(offset(x), offset(dyInfo), offset(out), batch, height, width, channels, outHeight, outWidth);
+      simd(heapOffset(wasm, x), heapOffset(wasm, dyInfo), heapOffset(wasm, out), batch, height, width, channels, outHeight, outWidth);
     } else {
       routeTwoByTwo(xs, dy, dx, batch, height, width, channels, outHeight, outWidth);
     }

@@ -9,7 +9,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { explicitPads, type ConvSpec } from './conv-ops';
-import type { BackwardRule } from './guided-ops';
+import { reluRuleBackward, type BackwardRule } from './guided-ops';
 
 type ExplicitPad = [[number, number], [number, number], [number, number], [number, number]];
 
@@ -17,13 +17,6 @@ type ExplicitPad = [[number, number], [number, number], [number, number], [numbe
 export function canFuseConvRelu(spec: ConvSpec, stridedFix: boolean, clip: number | undefined): boolean {
   const strided = spec.strides[0] > 1 || spec.strides[1] > 1;
   return clip === Infinity && spec.dilation[0] === 1 && spec.dilation[1] === 1 && !(strided && stridedFix);
-}
-
-/** dy through a ReLU whose output was y, by rule (method.md section 4, step 3). */
-export function reluBackward(dy: tf.Tensor, y: tf.Tensor, rule: BackwardRule): tf.Tensor {
-  if (rule === 'deconvnet') return tf.relu(dy);
-  const live = tf.step(y);
-  return tf.mul(rule === 'guided' ? tf.relu(dy) : dy, live);
 }
 
 export function fusedConvRelu(x: tf.Tensor4D, kernel: tf.Tensor4D, bias: tf.Tensor | undefined, spec: ConvSpec, rule: BackwardRule): tf.Tensor4D {
@@ -39,7 +32,7 @@ export function fusedConvRelu(x: tf.Tensor4D, kernel: tf.Tensor4D, bias: tf.Tens
     return {
       value: y,
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
-        const dPre = reluBackward(dy, saved[0], rule);
+        const dPre = reluRuleBackward(dy, saved[0], rule);
         return tf.engine().runKernel('Conv2DBackpropInput', { dy: dPre, filter: kernel }, { strides: spec.strides, pad, dataFormat: 'NHWC', dimRoundingMode: undefined, inputShape: input.shape } as unknown as tf.NamedAttrMap) as tf.Tensor;
       },
     };

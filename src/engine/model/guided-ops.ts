@@ -23,18 +23,23 @@ export function reluClip(activation: string): number | undefined {
   return undefined;
 }
 
+/**
+ * dy back through a (clipped) ReLU by `rule`; `input` is its input, or its output (both are > 0 at
+ * the same places, and below `max` too when max is infinite).
+ */
+export function reluRuleBackward(dy: tf.Tensor, input: tf.Tensor, rule: BackwardRule, max = Infinity): tf.Tensor {
+  // Written with relu/step (float ops): boolean where/logicalAnd is several times slower on wasm.
+  if (rule === 'deconvnet') return tf.relu(dy); // dy * [dy > 0]
+  const live = Number.isFinite(max) ? tf.mul(tf.step(input), tf.step(tf.sub(max, input))) : tf.step(input);
+  return tf.mul(rule === 'guided' ? tf.relu(dy) : dy, live);
+}
+
 /** A (clipped) ReLU whose backward pass follows `rule`. */
 export function ruleRelu(x: tf.Tensor, rule: BackwardRule, max = Infinity): tf.Tensor {
   if (rule === 'gradient') return clippedRelu(x, max);
-  // Written with relu/step (float ops): boolean where/logicalAnd is several times slower on wasm.
   const op = withBackward(
     (input: tf.Tensor) => clippedRelu(input, max),
-    (dy, input) => {
-      const passUp = tf.relu(dy); // dy * [dy > 0]
-      if (rule === 'deconvnet') return passUp;
-      const live = Number.isFinite(max) ? tf.mul(tf.step(input), tf.step(tf.sub(max, input))) : tf.step(input);
-      return tf.mul(passUp, live);
-    },
+    (dy, input) => reluRuleBackward(dy, input, rule, max),
   );
   return op(x);
 }
