@@ -108,11 +108,13 @@ async function recordWasmFlags(threadsNote: string | undefined): Promise<void> {
 async function startWasm(dir: string): Promise<{ ok: boolean; threadsNote?: string }> {
   // Started before in this process (threaded or not): reuse it.
   if (tf.findBackend('wasm')) return { ok: await trySetBackend('wasm'), threadsNote: wasmFlags?.threadsNote };
-  const threads = prepareWasmThreads(dir, wantedWasmThreads());
-  if (!threads.ok) return { ok: await trySetBackend('wasm'), ...(threads.reason === 'one thread requested' ? {} : { threadsNote: threads.reason }) };
+  const wanted = wantedWasmThreads();
+  if (wanted < 2) return { ok: await trySetBackend('wasm') };
+  const prepared = prepareWasmThreads(dir);
+  if (!prepared.ok) return { ok: await trySetBackend('wasm'), threadsNote: prepared.reason };
   let failure: string;
   try {
-    if (await withReportedCores(threads.threads, () => trySetBackend('wasm'))) {
+    if (await withReportedCores(wanted, () => trySetBackend('wasm'))) {
       settleThreadWorkers();
       return { ok: true };
     }

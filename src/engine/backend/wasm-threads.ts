@@ -31,8 +31,6 @@ const os = runtimeRequire('node:os') as typeof import('node:os');
 /** tfjs-backend-wasm's registration priority for 'wasm'. */
 const WASM_PRIORITY = 2;
 
-export type ThreadsAttempt = { ok: true; threads: number } | { ok: false; reason: string };
-
 /** Threads to use: VEBI_WASM_THREADS if set (1 turns threads off), else every core, at most 4. */
 export function wantedWasmThreads(env: NodeJS.ProcessEnv = process.env): number {
   const fromEnv = Number(env.VEBI_WASM_THREADS);
@@ -77,15 +75,14 @@ function installWorkerShim(source: string): void {
  * Prepares the threaded start; the caller then initialises the wasm backend inside
  * `withReportedCores`. Returns why not when the files or the patch point are missing.
  */
-export function prepareWasmThreads(binaryDir: string, threads: number): ThreadsAttempt {
-  if (threads < 2) return { ok: false, reason: 'one thread requested' };
+export function prepareWasmThreads(binaryDir: string): { ok: true } | { ok: false; reason: string } {
   const files = findThreadFiles(binaryDir);
   if ('reason' in files) return { ok: false, reason: files.reason };
   const source = patchedWorkerSource(files.dir);
   if (!source) return { ok: false, reason: `${WORKER_FILE} is not the tfjs 4.22 worker this shim patches` };
   installWorkerShim(source);
   tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', true);
-  return { ok: true, threads };
+  return { ok: true };
 }
 
 /** Runs `start` while os.cpus() reports 2 x threads logical cores (XNNPACK halves the count). */
