@@ -134,7 +134,7 @@ function kerasWeights(model: tf.LayersModel): Map<string, { name: string; shape:
 }
 
 /** An HDF5 file as data, so that two writers can produce it: h5wasm (in Node) and h5py (Debian's, as Keras does). */
-interface Hdf5Plan {
+export interface Hdf5Plan {
   groups: string[];
   attrs: { path: string; name: string; kind: 'str' | 'bytes' | 'str_list' | 'bytes_list'; value: string | string[] }[];
   datasets: { path: string; shape: number[]; data: Float32Array }[];
@@ -155,7 +155,7 @@ export function h5pyPython(): string | undefined {
   return undefined;
 }
 
-async function writePlan(plan: Hdf5Plan, writer: Hdf5Writer): Promise<Uint8Array> {
+export async function writePlan(plan: Hdf5Plan, writer: Hdf5Writer): Promise<Uint8Array> {
   return writer === 'h5py' ? writePlanH5py(plan) : writePlanH5wasm(plan);
 }
 

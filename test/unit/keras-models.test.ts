@@ -14,7 +14,8 @@ import * as tf from '@tensorflow/tfjs';
 import { explain, interpret, loadModel, selectBackend } from '../../src/engine';
 import { kerasConfigToTfjs } from '../../src/engine/model/keras/keras-config-to-tfjs';
 import { isVebiError } from '../../src/shared/errors';
-import { NORM_MEAN, NORM_VARIANCE, h5pyPython, keras3FunctionalConfig, referenceModel, writeKerasArchive, writeLegacyH5 } from '../helpers/keras-fixture';
+import { NORM_MEAN, NORM_VARIANCE, h5pyPython, keras3FunctionalConfig, referenceModel, writeKerasArchive, writeLegacyH5, type Hdf5Writer } from '../helpers/keras-fixture';
+import { nestedConfig, nestedReference, writeNestedH5, writeNestedKeras } from '../helpers/keras-nested-fixture';
 import { exportMnist } from '../../scripts/export-mnist';
 import { readMnist } from '../../scripts/mnist';
 
@@ -167,4 +168,58 @@ test('a weight whose shape does not match the config is refused, naming layer, w
     reference.dispose();
     rmSync(root, { recursive: true, force: true });
   }
+});
+
+test('models nested in a Keras model (a Functional base holding a Sequential block, in a Functional or Sequential outer model) are flattened: .keras and Keras 2 .h5 compute what the flat twin computes', async () => {
+  await selectBackend('wasm');
+  const root = mkdtempSync(path.join(tmpdir(), 'vebi-keras-nested-'));
+  const reference = nestedReference();
+  try {
+    const files: string[] = [];
+    const writers: Hdf5Writer[] = h5pyPython() ? ['h5wasm', 'h5py'] : ['h5wasm'];
+    for (const writer of writers) {
+      for (const outer of ['functional', 'sequential'] as const) {
+        files.push(path.join(root, `${outer}-${writer}.keras`), path.join(root, `${outer}-${writer}.h5`));
+        await writeNestedKeras(reference, files[files.length - 2], outer, writer);
+        await writeNestedH5(reference, files[files.length - 1], outer, writer);
+      }
+    }
+    const x = tf.randomUniform([2, 8, 8, 3], -1, 1, 'float32', 3) as tf.Tensor4D;
+    const expected = reference.predict(x) as tf.Tensor;
+    for (const file of files) {
+      const model = await loadModel(file);
+      try {
+        const names = model.layers.map((l) => l.name);
+        const blockConv = file.endsWith('.keras') ? 'block_conv1' : 'conv1b';
+        for (const name of ['conv1', 'bn', 'pool', blockConv, 'conv2', 'gap', 'out']) assert.ok(names.includes(name), `${path.basename(file)}: no layer "${name}" in ${names.join(', ')}`);
+        assert.ok(model.featureLayers.includes(blockConv), `${path.basename(file)}: the nested block's conv is a feature layer (${model.featureLayers.join(', ')})`);
+        const { outputs, logits, probs } = model.forward(x, [blockConv]);
+        const gap = tf.tidy(() => tf.abs(tf.sub(probs, expected)).max().dataSync()[0]);
+        assert.ok(gap < 1e-5, `${path.basename(file)}: probabilities differ from the flat twin by ${gap}`);
+        tf.dispose([...outputs, logits, probs]);
+      } finally {
+        model.dispose();
+      }
+    }
+    tf.dispose([x, expected]);
+  } finally {
+    reference.dispose();
+    rmSync(root, { recursive: true, force: true });
+  }
+});
+
+test('a nested model used twice (shared weights) is refused, naming it', () => {
+  const config = nestedConfig('functional');
+  const layers = (config.config as { layers: Record<string, unknown>[] }).layers;
+  const base = layers.find((l) => l.name === 'base') as { inbound_nodes: unknown[] };
+  base.inbound_nodes = [...base.inbound_nodes, ...base.inbound_nodes];
+  assert.throws(
+    () => kerasConfigToTfjs(config, 'siamese.keras'),
+    (error) => {
+      assert.ok(isVebiError(error));
+      assert.equal(error.code, 'LAYER_UNSUPPORTED');
+      assert.match(error.message, /"base" \(Functional\) is a nested model used 2 times/);
+      return true;
+    },
+  );
 });

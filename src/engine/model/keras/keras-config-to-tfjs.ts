@@ -5,15 +5,24 @@
  * class is refused by name, since nothing in a model file is ever executed.
  */
 import { VebiError } from '../../../shared/errors';
+import { flattenNestedModels, hasNestedModels, isModelLayer } from './keras-nested';
 
 type Json = Record<string, unknown>;
 
 /** A layer of the model, in config order, with what the weight reader needs to find its weights. */
 export interface KerasLayerRef {
+  /** The layer's name in the built model (an inner layer of a nested model may be renamed). */
   name: string;
+  /** Its name in the file. */
+  sourceName: string;
   className: string;
-  /** Where Keras 3 stores the layer's variables when the file does not name them (layers/<key>). */
+  /**
+   * Where Keras 3 stores the layer's variables under layers/: <key>, or <model key>/layers/<key>
+   * inside a nested model.
+   */
   keras3Key: string;
+  /** For a layer of a nested model: the top-level layer (the outer model's entry) holding it, whose legacy .h5 group holds its weights. */
+  container?: string;
   /** Weights given in the config rather than the weights file (Normalization with mean/variance). */
   constants?: (number | number[])[];
 }
@@ -71,9 +80,18 @@ export function toSnakeCase(className: string): string {
     .toLowerCase();
 }
 
+/** Where the layers being converted sit: Keras 3 numbers keys per model, legacy .h5 groups per top-level layer. */
+interface Scope {
+  keyPrefix: string;
+  keyCounts: Map<string, number>;
+  container?: string;
+}
+
 class Converter {
   readonly layers: KerasLayerRef[] = [];
-  private readonly keyCounts = new Map<string, number>();
+  /** Converted layer JSON -> its ref, so that flattening can rename both. */
+  readonly refOf = new Map<Json, KerasLayerRef>();
+  private scope: Scope = { keyPrefix: '', keyCounts: new Map() };
 
   constructor(private readonly file: string) {}
 
@@ -152,9 +170,7 @@ class Converter {
     }
     const className = entry.class_name;
     const name = typeof entry.config.name === 'string' ? entry.config.name : '?';
-    if (className === 'Sequential' || className === 'Functional' || className === 'Model') {
-      throw this.unsupported(name, className, 'is a model nested inside the model, which VEBI does not load yet. Save the inner layers as one flat Functional model and load that.');
-    }
+    if (isModelLayer(entry)) return this.nestedModel(entry, name);
     if (className === 'Lambda' || className === 'TFOpLambda') {
       throw this.unsupported(name, className, 'holds Python code, which VEBI never runs. Replace it with built-in Keras layers and save the model again.');
     }
@@ -167,20 +183,34 @@ class Converter {
       );
     }
     const config = this.layerConfig(name, className, entry.config);
+    const converted: Json = className === 'Normalization' ? { class_name: 'BatchNormalization', config: normalizationAsBatchNorm(config) } : { class_name: className, config };
     if (className !== 'InputLayer') {
-      const ref: KerasLayerRef = { name, className, keras3Key: this.keras3Key(className) };
+      const ref: KerasLayerRef = { name, sourceName: name, className, keras3Key: this.keras3Key(className), ...(this.scope.container ? { container: this.scope.container } : {}) };
       if (className === 'Normalization' && config.mean != null && config.variance != null) ref.constants = [config.mean as number[], config.variance as number[]];
       this.layers.push(ref);
+      this.refOf.set(converted, ref);
     }
-    if (className === 'Normalization') return { class_name: 'BatchNormalization', config: normalizationAsBatchNorm(config) };
-    return { class_name: className, config };
+    return converted;
+  }
+
+  /** A model used as a layer: converted in its own key scope; kerasConfigToTfjs flattens it afterwards. */
+  private nestedModel(entry: Json, name: string): Json {
+    const key = this.keras3Key(String(entry.class_name));
+    const outer = this.scope;
+    this.scope = { keyPrefix: `${key}/layers/`, keyCounts: new Map(), container: outer.container ?? name };
+    try {
+      return { ...this.model(entry), name };
+    } finally {
+      this.scope = outer;
+    }
   }
 
   private keras3Key(className: string): string {
     const base = toSnakeCase(className);
-    const seen = this.keyCounts.get(base) ?? 0;
-    this.keyCounts.set(base, seen + 1);
-    return seen === 0 ? base : `${base}_${seen}`;
+    const counts = this.scope.keyCounts;
+    const seen = counts.get(base) ?? 0;
+    counts.set(base, seen + 1);
+    return `${this.scope.keyPrefix}${seen === 0 ? base : `${base}_${seen}`}`;
   }
 
   private layerConfig(name: string, className: string, raw: Json): Json {
@@ -245,5 +275,10 @@ function normalizationAsBatchNorm(config: Json): Json {
 export function kerasConfigToTfjs(config: unknown, file: string): ConvertedKerasModel {
   const converter = new Converter(file);
   const topology = converter.model(config);
-  return { topology, layers: converter.layers };
+  if (!hasNestedModels(topology)) return { topology, layers: converter.layers };
+  const renamed = (layer: Json, name: string): void => {
+    const ref = converter.refOf.get(layer);
+    if (ref) ref.name = name;
+  };
+  return { topology: flattenNestedModels(topology, { file, renamed }), layers: converter.layers };
 }

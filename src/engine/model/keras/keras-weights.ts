@@ -39,47 +39,84 @@ function readDataset(h5: H5Lib, entity: H5.Entity | null, name: string, file: st
   return { name, shape, values };
 }
 
-/** Keras 3 model.weights.h5: layers/<key>/vars/<i>; the vars group's "name" attribute is the layer name. */
+/**
+ * Keras 3 model.weights.h5: layers/<key>/vars/<i>, and layers/<key>/layers/<key>/vars/<i> inside a
+ * nested model. The vars group's "name" attribute, when written, is the layer's name in the file.
+ */
 export function readKeras3Weights(h5: H5Lib, root: H5.File, layers: KerasLayerRef[], file: string): KerasWeights {
-  const byKey = new Map(layers.map((l) => [l.keras3Key, l.name]));
   const out: KerasWeights = new Map();
   const group = root.get('layers');
   if (!(group instanceof h5.Group)) {
     throw new VebiError('WEIGHTS_MISSING', `${file} has no "layers" group in model.weights.h5, so it holds no layer weights. Save the whole model with model.save("model.keras").`, file);
   }
-  for (const key of group.keys()) {
-    const layer = group.get(key);
-    const vars = layer instanceof h5.Group ? layer.get('vars') : null;
-    if (!(vars instanceof h5.Group)) continue;
-    const named = vars.attrs.name?.value;
-    const name = typeof named === 'string' ? named : (byKey.get(key) ?? key);
-    const indices = vars
-      .keys()
-      .filter((k) => /^\d+$/.test(k))
-      .sort((a, b) => Number(a) - Number(b));
-    out.set(
-      name,
-      indices.map((i) => readDataset(h5, vars.get(i), `layers/${key}/vars/${i}`, file)),
-    );
-  }
+  const byKey = new Map(layers.map((l) => [l.keras3Key, l]));
+  const walk = (container: H5.Group, prefix: string): void => {
+    for (const key of container.keys()) {
+      const layer = container.get(key);
+      if (!(layer instanceof h5.Group)) continue;
+      const vars = layer.get('vars');
+      if (vars instanceof h5.Group) {
+        const path = `${prefix}${key}`;
+        const named = vars.attrs.name?.value;
+        // The name attribute wins over the key, unless it names a layer of another scope.
+        const ref = (typeof named === 'string' ? layers.find((l) => l.sourceName === named && scopeOf(l.keras3Key) === prefix) : undefined) ?? byKey.get(path);
+        const indices = vars
+          .keys()
+          .filter((k) => /^\d+$/.test(k))
+          .sort((a, b) => Number(a) - Number(b));
+        out.set(
+          ref?.name ?? (typeof named === 'string' ? named : path),
+          indices.map((i) => readDataset(h5, vars.get(i), `layers/${path}/vars/${i}`, file)),
+        );
+      }
+      const inner = layer.get('layers');
+      if (inner instanceof h5.Group) walk(inner, `${prefix}${key}/layers/`);
+    }
+  };
+  walk(group, '');
   return out;
 }
 
-/** Legacy Keras HDF5 (Keras 2, Keras 3 .h5): model_weights/<layer>, weight order in "weight_names". */
-export function readLegacyWeights(h5: H5Lib, root: H5.File, file: string): KerasWeights {
+/** "a/layers/b" -> "a/layers/"; "b" -> "". */
+function scopeOf(keras3Key: string): string {
+  return keras3Key.slice(0, keras3Key.lastIndexOf('/') + 1);
+}
+
+/** "functional/conv1/kernel:0" -> "conv1": the layer a legacy weight name belongs to. */
+function layerOfWeightName(weightName: string): string {
+  const parts = weightName.replace(/:\d+$/, '').split('/');
+  return parts.length >= 2 ? parts[parts.length - 2] : parts[0];
+}
+
+/**
+ * Legacy Keras HDF5 (Keras 2, Keras 3 .h5): model_weights/<layer>, weight order in "weight_names".
+ * A nested model's group holds all its layers' weights (Keras 2 lists trainable ones first): they
+ * are split by the layer named in each weight's name.
+ */
+export function readLegacyWeights(h5: H5Lib, root: H5.File, layers: KerasLayerRef[], file: string): KerasWeights {
   const top = root.get('model_weights');
   // A file from save_weights() has the layer groups at the root.
   const weights = top instanceof h5.Group ? top : root;
   const names = stringList(weights.attrs.layer_names?.value);
   const out: KerasWeights = new Map();
-  for (const layerName of names.length > 0 ? names : weights.keys()) {
-    const group = weights.get(layerName);
+  for (const groupName of names.length > 0 ? names : weights.keys()) {
+    const group = weights.get(groupName);
     if (!(group instanceof h5.Group)) continue;
     const weightNames = stringList(group.attrs.weight_names?.value);
-    out.set(
-      layerName,
-      weightNames.map((w) => readDataset(h5, group.get(w), `model_weights/${layerName}/${w}`, file)),
-    );
+    const read = (w: string): KerasWeight => readDataset(h5, group.get(w), `model_weights/${groupName}/${w}`, file);
+    const inner = layers.filter((l) => l.container === groupName);
+    if (inner.length === 0) {
+      out.set(layers.find((l) => l.sourceName === groupName && !l.container)?.name ?? groupName, weightNames.map(read));
+      continue;
+    }
+    for (const ref of inner) out.set(ref.name, []);
+    for (const w of weightNames) {
+      const ref = inner.find((l) => l.sourceName === layerOfWeightName(w));
+      if (!ref) {
+        throw new VebiError('MODEL_CORRUPT', `${file}: the weight "${w}" of the nested model "${groupName}" names no layer of that model. The weights do not belong to this model: save the model again.`, file);
+      }
+      out.get(ref.name)?.push(read(w));
+    }
   }
   return out;
 }

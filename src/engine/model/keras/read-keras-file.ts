@@ -59,7 +59,7 @@ async function readLegacyH5(bytes: Uint8Array, file: string): Promise<KerasFile>
       );
     }
     const model = kerasConfigToTfjs(parseConfig(raw, 'the model_config attribute', file), file);
-    return { model, weights: readLegacyWeights(h5, root, file) };
+    return { model, weights: readLegacyWeights(h5, root, model.layers, file) };
   });
 }
 
