@@ -52,6 +52,12 @@ test('missing model, folder without model.json, non-JSON, JSON that is not a TF.
   await fs.writeFile(path.join(dir, 'model.keras'), 'not really a zip');
   await rejectsWith(loadModel(path.join(dir, 'model.keras')), 'MODEL_CORRUPT', /model\.keras is not a readable \.keras archive/);
   await fs.rm(path.join(dir, 'model.keras'));
+  // A SavedModel (folder or its .pb): refused with why and the two ways out.
+  const savedModel = path.join(dir, 'saved');
+  await fs.mkdir(path.join(savedModel, 'variables'), { recursive: true });
+  await fs.writeFile(path.join(savedModel, 'saved_model.pb'), 'protobuf bytes');
+  await rejectsWith(loadModel(savedModel), 'MODEL_UNSUPPORTED', /saved is a TensorFlow SavedModel/, /internal layers/, /model\.save\("model\.keras"\)/, /tensorflowjs_converter --input_format tf_saved_model/);
+  await rejectsWith(loadModel(path.join(savedModel, 'saved_model.pb')), 'MODEL_UNSUPPORTED', /saved_model\.pb is a TensorFlow SavedModel/);
 
   const file = path.join(dir, 'model.json');
   await fs.writeFile(file, '{"modelTopology": {oops');

@@ -17,13 +17,26 @@ import { readModelJson, safeIOHandler } from './safe-io-handler';
 import type { VebiModel } from './types';
 
 const NOT_YET: Record<string, string> = {
-  '.pb': 'a TensorFlow SavedModel / frozen graph',
   '.pt': 'a PyTorch checkpoint',
   '.pth': 'a PyTorch checkpoint',
   '.onnx': 'an ONNX model',
 };
 
+/**
+ * SavedModels are refused even where tfjs-node could load them: its loadSavedModel runs only the
+ * model's signatures, so no internal layer output and no gradient to one is reachable, and those
+ * are what VEBI reads.
+ */
+function savedModelError(file: string): VebiError {
+  return new VebiError(
+    'MODEL_UNSUPPORTED',
+    `${file} is a TensorFlow SavedModel / frozen graph. VEBI reads the outputs of internal layers and their gradients, which a SavedModel does not expose outside Python (TensorFlow.js for Node runs only its signatures). Save the Keras model as .keras (model.save("model.keras")), or convert it: tensorflowjs_converter --input_format tf_saved_model --output_format tfjs_graph_model <saved model folder> <out folder>, and give that model.json.`,
+    file,
+  );
+}
+
 function unsupportedFile(file: string): VebiError | undefined {
+  if (path.extname(file).toLowerCase() === '.pb') return savedModelError(file);
   const kind = NOT_YET[path.extname(file).toLowerCase()];
   if (!kind) return undefined;
   return new VebiError(
@@ -52,8 +65,9 @@ export async function resolveModelJson(userPath: string): Promise<string> {
   const candidate = path.join(target, 'model.json');
   if (await fs.stat(candidate).then((s) => s.isFile(), () => false)) return candidate;
   const names = await fs.readdir(target).catch(() => [] as string[]);
+  if (names.includes('saved_model.pb')) throw savedModelError(target);
   const keras = names.find(isKerasFile);
-  const other = names.find((n) => unsupportedFile(n) !== undefined) ?? (names.includes('saved_model.pb') ? 'saved_model.pb' : undefined);
+  const other = names.find((n) => unsupportedFile(n) !== undefined);
   const hint = keras ? ` It holds the Keras model ${keras}: give that file's path.` : other ? ` It holds ${other}, which is not supported yet: convert it with tensorflowjs_converter.` : '';
   throw new VebiError('MODEL_NOT_FOUND', `The folder ${target} has no model.json.${hint} Give the folder of a TensorFlow.js model (model.json + .bin shards).`, target);
 }
