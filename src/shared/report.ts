@@ -144,6 +144,11 @@ export interface ExplanationReport {
   /** Path of the interpretation report used (report.json). */
   interpretation: string;
   params: ExplainParams;
+  /**
+   * Set when a method other than VEBI made the map (`combined`); such reports have no features and
+   * no absent checks. `settings` are the values the method used (layer, steps, samples...).
+   */
+  method?: { name: string; displayName: string; settings: Record<string, string | number | boolean> };
   prediction: { classIndex: number; className: string; probabilities: { className: string; probability: number }[] };
   features: FeatureExplanation[];
   combined: { heatmap: string; overlay: string };

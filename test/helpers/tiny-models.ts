@@ -163,3 +163,55 @@ export async function writeTinyGraphModel(dir: string, seed = 1): Promise<string
   await fs.writeFile(path.join(dir, 'model.json'), JSON.stringify(json));
   return path.join(dir, 'model.json');
 }
+
+/**
+ * Hand-set weights of buildHandCam, in the layouts tfjs takes: image [h][w] (one channel), conv
+ * kernel [kh][kw][filter] (one input channel), dense [in][out]. Flatten order is (h, w, channel).
+ * For the image below two conv units and one hidden unit are dead, class 1 is predicted, and the
+ * weights read from the dead conv units (rows 2 and 5 of `hidden`) make both classes' Grad-CAM
+ * channel weights of mixed sign.
+ */
+export const HAND_CAM = {
+  image: [
+    [0.2, -0.5, 0.9],
+    [0.7, 0.1, -0.3],
+    [-0.6, 0.8, 0.4],
+  ],
+  conv: [
+    [[0.5, -0.7], [-0.4, 0.2]],
+    [[0.3, 0.9], [0.6, -0.1]],
+  ],
+  convBias: [0.05, -0.1],
+  hidden: [
+    [0.4, -0.3, 0.2],
+    [-0.5, 0.6, 0.1],
+    [1.0, 0.2, -0.2],
+    [0.7, -0.1, 0.5],
+    [-0.2, 0.4, 0.3],
+    [-0.5, -0.5, 0.5],
+    [0.1, 0.3, 0.6],
+    [-0.4, 0.2, -0.3],
+  ],
+  hiddenBias: [0, -0.6, 0.1],
+  out: [
+    [0.8, -0.6],
+    [0.5, 0.9],
+    [-0.7, 0.4],
+  ],
+  outBias: [0.1, -0.1],
+};
+
+/** 3x3x1 -> conv 'cam_conv' (2x2, 2 filters, relu) -> flatten -> dense 'hidden' (3, relu) -> dense 'out' (2, softmax). */
+export function buildHandCam(): tf.LayersModel {
+  const model = tf.sequential({ name: 'hand_cam' });
+  model.add(tf.layers.conv2d({ name: 'cam_conv', inputShape: [3, 3, 1], filters: 2, kernelSize: 2, activation: 'relu' }));
+  model.add(tf.layers.flatten({ name: 'flat' }));
+  model.add(tf.layers.dense({ name: 'hidden', units: 3, activation: 'relu' }));
+  model.add(tf.layers.dense({ name: 'out', units: 2, activation: 'softmax' }));
+  tf.tidy(() => {
+    model.getLayer('cam_conv').setWeights([tf.tensor4d(HAND_CAM.conv.map((row) => row.map((k) => [k]))), tf.tensor1d(HAND_CAM.convBias)]);
+    model.getLayer('hidden').setWeights([tf.tensor2d(HAND_CAM.hidden), tf.tensor1d(HAND_CAM.hiddenBias)]);
+    model.getLayer('out').setWeights([tf.tensor2d(HAND_CAM.out), tf.tensor1d(HAND_CAM.outBias)]);
+  });
+  return model;
+}

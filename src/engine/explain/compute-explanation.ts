@@ -11,6 +11,7 @@ import { combineMax, signalToHeatmap } from '../image';
 import type { FeatureId } from '../interpret/feature-table';
 import type { VebiModel } from '../model/types';
 import { channelSeed } from './channel-seed';
+import { targetClass, type ExplanationTarget } from './target-class';
 
 /** An absent-evidence feature firing at this fraction of its best training response is flagged. */
 export const ABSENT_FLAG_RATIO = 0.5;
@@ -54,22 +55,30 @@ export interface Explanation {
   width: number;
 }
 
-export function computeExplanation(model: VebiModel, weights: ExplanationWeights, input: Float32Array, params: ExplainParams): Explanation {
+export type ScoredFeature = FeatureId & { score: number; weight: number };
+
+/** Steps 1-2 on one image x [1, H, W, C]: probabilities, the class explained, peak responses, the top-p features. */
+export function relevantFeatures(model: VebiModel, weights: ExplanationWeights, x: tf.Tensor4D, p: number, target: ExplanationTarget = {}) {
+  const { vector, peaks, probabilities } = tf.tidy(() => {
+    const { outputs, logits, probs } = model.forward(x, model.featureLayers);
+    logits.dispose();
+    return { vector: featureVectors(outputs, weights.l2Normalize), peaks: peakResponses(outputs).values, probabilities: probs };
+  });
+  const xf = vector.dataSync() as Float32Array;
+  const peak = peaks.dataSync() as Float32Array;
+  const probs = probabilities.dataSync() as Float32Array;
+  tf.dispose([vector, peaks, probabilities]);
+  const classIndex = targetClass(probs, target);
+  return { probabilities: probs, classIndex, peaks: peak, features: topScoringFeatures(xf, weights, classIndex, p) };
+}
+
+/** `target` picks the class explained (default: the predicted one). */
+export function computeExplanation(model: VebiModel, weights: ExplanationWeights, input: Float32Array, params: Pick<ExplainParams, 'topFeatures' | 'stridedFix'>, target: ExplanationTarget = {}): Explanation {
   const [height, width, channels] = model.inputShape;
   const x = tf.tensor4d(input, [1, height, width, channels]);
   try {
-    const { vector, peaks, probabilities } = tf.tidy(() => {
-      const { outputs, logits, probs } = model.forward(x, model.featureLayers);
-      logits.dispose();
-      return { vector: featureVectors(outputs, weights.l2Normalize), peaks: peakResponses(outputs).values, probabilities: probs };
-    });
-    const xf = vector.dataSync() as Float32Array;
-    const peak = peaks.dataSync() as Float32Array;
-    const probs = probabilities.dataSync() as Float32Array;
-    tf.dispose([vector, peaks, probabilities]);
-    const classIndex = argMax(probs);
-
-    const features = topScoringFeatures(xf, weights, classIndex, params.topFeatures).map((scored) => ({
+    const { probabilities: probs, classIndex, peaks: peak, features: top } = relevantFeatures(model, weights, x, params.topFeatures, target);
+    const features = top.map((scored) => ({
       ...scored,
       response: peak[scored.index],
       heatmap: projectFeature(model, x, scored, params.stridedFix),
@@ -86,19 +95,13 @@ export function computeExplanation(model: VebiModel, weights: ExplanationWeights
   }
 }
 
-function argMax(values: Float32Array): number {
-  let best = 0;
-  for (let i = 1; i < values.length; i++) if (values[i] > values[best]) best = i;
-  return best;
-}
-
 /** Step 2: score_f = x_f * W[f,c] / sum_f' W[f',c]; candidates have score > 0; keep the top p. */
-export function topScoringFeatures(xf: Float32Array, weights: ExplanationWeights, classIndex: number, p: number): (FeatureId & { score: number; weight: number })[] {
+export function topScoringFeatures(xf: Float32Array, weights: ExplanationWeights, classIndex: number, p: number): ScoredFeature[] {
   const C = weights.numClasses;
   let total = 0;
   for (let f = 0; f < xf.length; f++) total += weights.nonNegative[f * C + classIndex];
   if (total <= 0) return [];
-  const scored: (FeatureId & { score: number; weight: number })[] = [];
+  const scored: ScoredFeature[] = [];
   for (let f = 0; f < xf.length; f++) {
     const weight = weights.nonNegative[f * C + classIndex];
     const score = (xf[f] * weight) / total;

@@ -25,6 +25,8 @@ import type { LoadedInterpretation } from '../report/read-report';
 import { stripUndefined } from '../strip-undefined';
 import { TOOL } from '../tool';
 import { computeExplanation } from './compute-explanation';
+import { methodExplanation } from './method-explanation';
+import { explanationMethod } from './methods';
 import { renderHeatmapFiles } from './render-heatmaps';
 
 export interface ExplainOptions {
@@ -52,13 +54,15 @@ export async function explain(options: ExplainOptions, hooks: RunHooks = {}): Pr
   if (!Number.isInteger(params.topFeatures) || params.topFeatures < 1 || params.topFeatures > 32) {
     throw new VebiError('BAD_ARGUMENT', `The number of features must be an integer from 1 to 32 (got ${params.topFeatures}).`);
   }
+  const method = explanationMethod(params.method ?? 'vebi');
   const modelPath = path.resolve(options.modelPath);
   const imagePath = path.resolve(options.imagePath);
   // The image first: the cheapest input to check, and the one most often wrong.
   const original = await decodeImageOriginal(imagePath, OVERLAY_MAX_SIDE);
   const interpretation = await readInterpretation(await findReport(modelPath, options));
   const backend = await selectBackend(options.backend ?? 'auto');
-  const model = restrictFeatureLayers(await loadModel(modelPath), interpretation.report.params.layers);
+  const loaded = await loadModel(modelPath);
+  const model = restrictFeatureLayers(loaded, interpretation.report.params.layers);
   try {
     checkReportMatchesModel(interpretation, model);
     const [height, width, channels] = model.inputShape;
@@ -70,12 +74,20 @@ export async function explain(options: ExplainOptions, hooks: RunHooks = {}): Pr
     const t0 = performance.now();
     const table = new FeatureTable(model.layers);
     const { report: interp } = interpretation;
-    const explanation = computeExplanation(
-      model,
-      { ...interpretation, numClasses: interp.weights.numClasses, feature: (i) => table.at(i), l2Normalize: interp.params.l2Normalize },
-      preprocess(pixels, channels, interp.params.preprocessing),
-      params,
-    );
+    const weights = { ...interpretation, numClasses: interp.weights.numClasses, feature: (i: number) => table.at(i), l2Normalize: interp.params.l2Normalize };
+    const input = preprocess(pixels, channels, interp.params.preprocessing);
+    // VEBI keeps its own path (features, absent checks); other methods give one map. Methods that do
+    // not read the interpretation see every layer (Grad-CAM's default layer ignores --layers).
+    const other =
+      method.name === 'vebi'
+        ? undefined
+        : methodExplanation(method, method.needsWeights ? model : loaded, input, {
+            weights,
+            topFeatures: params.topFeatures,
+            stridedFix: options.params?.stridedFix,
+            baseline: preprocess(new Uint8Array(input.length), channels, interp.params.preprocessing), // a black image
+          });
+    const explanation = other ? other.explanation : computeExplanation(model, weights, input, params);
     timings.explainMs = performance.now() - t0;
     hooks.onProgress?.({ stage: 'explain', unit: 'steps', done: 1, total: 2 });
     if (hooks.signal?.aborted) throw cancelledError();
@@ -93,7 +105,8 @@ export async function explain(options: ExplainOptions, hooks: RunHooks = {}): Pr
         ...threadsOf(describeBackend().threads),
         image: imagePath,
         interpretation: path.join(interpretation.dir, 'report.json'),
-        params,
+        params: usedParams(params, other?.summary),
+        ...(other ? { method: other.summary } : {}),
         prediction: {
           classIndex: explanation.classIndex,
           className: interp.data.classes[explanation.classIndex],
@@ -171,6 +184,12 @@ async function copyVisual(interpretation: LoadedInterpretation, key: string, out
 function collectVisuals(interpretation: LoadedInterpretation, report: ExplanationReport): Record<string, FeatureVisual> {
   const keys = [...report.features, ...report.absent].map((f) => f.visual).filter((k): k is string => !!k);
   return Object.fromEntries(keys.map((key) => [key, interpretation.report.visuals[key]]));
+}
+
+/** The report's params: a method's own strided-fix default replaces the command's. */
+function usedParams(params: ExplainParams, method: ExplanationReport['method']): ExplainParams {
+  const used = method?.settings.stridedFix;
+  return typeof used === 'boolean' ? { ...params, stridedFix: used } : params;
 }
 
 function threadsOf(threads: number | undefined): { backendThreads?: number } {

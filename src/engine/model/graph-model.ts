@@ -9,7 +9,7 @@ import { VebiError } from '../../shared/errors';
 import type { LayerSummary, ReceptiveField } from '../../shared/report';
 import { effectiveKernel, padAmounts, type PaddingMode } from './conv-geometry';
 import { propagateField, type FieldOp } from './receptive-field';
-import type { BackwardRules, ProjectionOptions, VebiModel } from './types';
+import type { BackwardRules, ProjectionOptions, ScoreGradientOptions, VebiModel } from './types';
 
 interface GraphNode {
   name: string;
@@ -296,6 +296,22 @@ export class GraphModelAdapter implements VebiModel {
       throw new VebiError('BAD_ARGUMENT', `The seed for node "${layer}" must have shape [${expected.join(', ')}], got [${seed.shape.join(', ')}].`, this.path);
     }
     return tf.tidy(() => tf.grad((z: tf.Tensor) => this.model.execute({ [this.inputName]: z }, layer) as tf.Tensor)(x, seed) as tf.Tensor4D);
+  }
+
+  scoreGradient(x: tf.Tensor4D, seed: tf.Tensor2D, options: ScoreGradientOptions = {}): { activation: tf.Tensor; gradient: tf.Tensor } {
+    const layer = options.layer === this.inputName ? undefined : options.layer;
+    this.check(x, layer === undefined ? [] : [layer]);
+    const batch = x.shape[0];
+    if (seed.rank !== 2 || seed.shape[0] !== batch || seed.shape[1] !== this.numClasses) {
+      throw new VebiError('BAD_ARGUMENT', `The class-score seed must have shape [${batch}, ${this.numClasses}] (batch, classes), got [${seed.shape.join(', ')}].`, this.path);
+    }
+    const logits = (feeds: tf.NamedTensorMap) => (this.model.execute(feeds, this.logitsNode) as tf.Tensor).reshape([batch, this.numClasses]);
+    return tf.tidy(() => {
+      if (layer === undefined) return { activation: x.clone(), gradient: tf.grad((z: tf.Tensor) => logits({ [this.inputName]: z }))(x, seed) };
+      // execute() takes any node as an input and treats it as given: feed the layer's output back in.
+      const activation = this.model.execute({ [this.inputName]: x }, layer) as tf.Tensor;
+      return { activation, gradient: tf.grad((a: tf.Tensor) => logits({ [this.inputName]: x, [layer]: a }))(activation, seed) };
+    });
   }
 
   receptiveField(layer: string): ReceptiveField | undefined {

@@ -11,7 +11,8 @@ import { LayerConfig } from './layer-config';
 import { planFields } from './layer-geometry';
 import { describeStep, runForward, runPreActivation, runProjection, type StepOp } from './layer-ops';
 import { buildLayerPlan, type LayerPlan } from './layer-plan';
-import type { ProjectionOptions, VebiModel } from './types';
+import { layerScoreGradient } from './score-gradient';
+import type { ProjectionOptions, ScoreGradientOptions, VebiModel } from './types';
 
 /** How class scores and probabilities are read off the end of the model. */
 interface ScoreHead {
@@ -162,6 +163,13 @@ export class LayerGraphModel implements VebiModel {
       return values.get(target) as tf.Tensor;
     };
     return tf.tidy(() => tf.grad(run)(x, seed) as tf.Tensor4D);
+  }
+
+  scoreGradient(x: tf.Tensor4D, seed: tf.Tensor2D, options: ScoreGradientOptions = {}): { activation: tf.Tensor; gradient: tf.Tensor } {
+    this.checkInput(x);
+    const from = options.layer === undefined ? 0 : this.stepIndex(options.layer);
+    const graph = { plan: this.plan, ops: this.ops, scoreStep: this.head.step, scoresActivated: this.head.activated, numClasses: this.numClasses, file: this.path, ancestors: (t: number[]) => this.ancestors(t) };
+    return layerScoreGradient(graph, x, seed, from, { rule: options.rule ?? 'gradient', stridedFix: options.stridedFix ?? false });
   }
 
   receptiveField(layer: string): ReceptiveField | undefined {

@@ -5,6 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { VebiError } from '../../shared/errors';
+import { batchNormWithoutScale } from './batch-norm-projection';
 import { projectionConv2d, projectionDepthwise, type ConvSpec } from './conv-ops';
 import { canFuseConvRelu, fusedConvRelu } from './fused-conv-relu';
 import { reluClip, ruleRelu } from './guided-ops';
@@ -150,7 +151,7 @@ export function runProjection(step: PlanStep, op: StepOp, inputs: tf.Tensor[], o
       return max === undefined ? activate(pre, op.activation) : ruleRelu(pre, options.rule, max);
     }
     case 'default':
-      return runForward(step, inputs);
+      return (step.className === 'BatchNormalization' && batchNormWithoutScale(step, one(inputs), file)) || runForward(step, inputs);
     case 'unsupported':
       throw new VebiError(
         'LAYER_UNSUPPORTED',

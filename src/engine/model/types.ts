@@ -15,6 +15,12 @@ export interface ProjectionOptions {
   stridedFix: boolean;
 }
 
+/** Where `scoreGradient` stops and which backward rules it uses on the way (default: plain gradient). */
+export interface ScoreGradientOptions extends Partial<ProjectionOptions> {
+  /** Layer whose output the gradient is taken at; the input image when undefined. */
+  layer?: string;
+}
+
 /** Which projection options a model honours; a model without `backwardRules` honours them all. */
 export interface BackwardRules {
   guided: boolean;
@@ -54,6 +60,16 @@ export interface VebiModel {
    * projected independently. Returns [B, H, W, C]; the caller disposes it.
    */
   project(x: tf.Tensor4D, layer: string, seed: tf.Tensor, options: ProjectionOptions): tf.Tensor4D;
+
+  /**
+   * Gradient of the class scores weighted by `seed` [B, numClasses] (sum of seed * logits; a
+   * one-hot seed picks one class's logit) with respect to the output of `options.layer`, or of the
+   * input image when no layer is given, through the layers above it with `options`' backward rules
+   * (default: the plain gradient). Returns that output and its gradient, both [B, ...the layer's
+   * output shape]; the caller disposes both. Grad-CAM reads both at a conv layer; the gradient
+   * baselines read the gradient at the input.
+   */
+  scoreGradient(x: tf.Tensor4D, seed: tf.Tensor2D, options?: ScoreGradientOptions): { activation: tf.Tensor; gradient: tf.Tensor };
 
   /**
    * Receptive field of one unit of a layer, exact through the stack (bounding box of the input
