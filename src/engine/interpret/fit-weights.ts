@@ -48,3 +48,10 @@ export async function fitClassWeights(
   }
   return { nonNegative, signed, gramMs };
 }
+
+/** The per-class fits as one m x C row-major matrix (W[f, j] at f * C + j), as the report stores it. */
+export function weightMatrix(fits: readonly ClassFit[], featureCount: number, numClasses: number): Float32Array {
+  const data = new Float32Array(featureCount * numClasses);
+  fits.forEach((fit, j) => fit.w.forEach((value, f) => (data[f * numClasses + j] = value)));
+  return data;
+}

@@ -23,7 +23,7 @@ import { writeInterpretHtml } from '../report/interpret-html';
 import { stripUndefined } from '../strip-undefined';
 import { TOOL } from '../tool';
 import { FeatureTable, visualFileStem, visualKey } from './feature-table';
-import { fitClassWeights } from './fit-weights';
+import { fitClassWeights, weightMatrix } from './fit-weights';
 import type { ClassFit } from './fit-weights';
 import { renderFeatureVisual } from './feature-visual';
 import { ImageSource } from './image-source';
@@ -250,11 +250,7 @@ async function renderVisuals(
 }
 
 async function writeWeights(dir: string, fits: { nonNegative: ClassFit[]; signed: ClassFit[] }, topK: Awaited<ReturnType<typeof extractFeatures>>['topK'], m: number, numClasses: number): Promise<InterpretReport['weights']> {
-  const matrix = (list: ClassFit[]) => {
-    const data = new Float32Array(m * numClasses);
-    list.forEach((fit, j) => fit.w.forEach((value, f) => (data[f * numClasses + j] = value)));
-    return Buffer.from(data.buffer);
-  };
+  const matrix = (list: ClassFit[]) => Buffer.from(weightMatrix(list, m, numClasses).buffer);
   const peaks = new Float32Array(m);
   for (let f = 0; f < m; f++) peaks[f] = topK.top(f)[0]?.response ?? 0;
   await fs.writeFile(path.join(dir, 'weights-nonnegative.f32'), matrix(fits.nonNegative));
