@@ -5,6 +5,8 @@ import { VebiError, toPlainError } from '../shared/errors';
 import type { BackendChoice, LabelSource } from '../shared/params';
 import { defaultCacheDir, explain, interpret, parsePreprocessing, TOOL } from '../engine';
 import type { RunHooks } from '../engine';
+import { runDataset } from './commands/dataset';
+import { runEval } from './commands/eval';
 import { EXIT, exitCodeFor } from './exit-codes';
 import { progressPrinter } from './progress-printer';
 import { summarizeExplanation, summarizeInterpretation } from './summaries';
@@ -34,7 +36,9 @@ export async function main(argv: string[], signal: AbortSignal): Promise<number>
   try {
     if (command === 'interpret') return await runInterpret(rest, signal, progress.onProgress);
     if (command === 'explain') return await runExplain(rest, signal, progress.onProgress);
-    throw new VebiError('BAD_ARGUMENT', `Unknown command "${command}". Commands: interpret, explain, help.`);
+    if (command === 'eval') return await runEval(rest, signal, progress.onProgress);
+    if (command === 'dataset') return await runDataset(rest, signal, progress.onProgress);
+    throw new VebiError('BAD_ARGUMENT', `Unknown command "${command}". Commands: interpret, explain, eval, dataset, help.`);
   } catch (error) {
     progress.done();
     const plain = toPlainError(error);

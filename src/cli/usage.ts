@@ -21,6 +21,15 @@ Usage:
         --features N         features per explanation (default 3)
         --no-strided-fix     plain guided backprop through strided convolutions
 
+  vebi eval ablation|localization|sanity --model M ... --out DIR
+      Objective checks of the explanations: accuracy when the relevant features are zeroed
+      (vs random ones), IoU with ground-truth masks for every method, and explanations under
+      cascading weight randomisation. "vebi eval --help" lists each one's options.
+
+  vebi dataset flowers --out DIR [--variant single-6c|double-12c] [--per-class N] [--size S] [--seed X]
+      Draws synthetic flowers whose class is fixed by the colour of one part (or two), with
+      ground-truth masks of those parts, for "vebi eval localization".
+
 M is a TensorFlow.js model.json (or its folder) or a Keras model file (.keras, .h5).
 
 Common options:

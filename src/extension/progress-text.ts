@@ -10,6 +10,8 @@ const STAGE_SPAN: Record<Stage, [number, number]> = {
   interpret: [78, 97],
   write: [97, 100],
   explain: [0, 100],
+  evaluate: [5, 97],
+  generate: [0, 97],
 };
 
 export function describeProgress(event: ProgressEvent): string {

@@ -1,5 +1,5 @@
 /** Progress as the engine reports it; front doors decide how to show it. */
-export type Stage = 'load' | 'features' | 'solve' | 'interpret' | 'explain' | 'write';
+export type Stage = 'load' | 'features' | 'solve' | 'interpret' | 'explain' | 'evaluate' | 'generate' | 'write';
 
 export interface ProgressEvent {
   stage: Stage;
@@ -22,5 +22,7 @@ export const STAGE_TITLES: Record<Stage, string> = {
   solve: 'Finding relevant features',
   interpret: 'Visualising relevant features',
   explain: 'Explaining',
+  evaluate: 'Evaluating explanations',
+  generate: 'Generating images',
   write: 'Writing report',
 };

@@ -326,7 +326,7 @@ describe('flowers dataset: arguments, cancellation, overwriting', () => {
     const events: ProgressEvent[] = [];
     await generateFlowers({ variant: 'single-6c', perClass: 2, size: 32, seed: 1, outDir: path.join(tmp, 'progress') }, { onProgress: (e) => events.push(e) });
     assert.ok(events.length >= 2);
-    assert.ok(events.every((e) => e.stage === 'write' && e.unit === 'images' && e.total === 12));
+    assert.ok(events.every((e) => e.stage === 'generate' && e.unit === 'images' && e.total === 12));
     assert.equal(events[0].done, 0);
     assert.equal(events.at(-1)!.done, 12);
   });

@@ -56,7 +56,7 @@ export async function generateFlowers(options: FlowersOptions, hooks: FlowersHoo
     const now = performance.now();
     if (done < total && done > 0 && now - lastReport < PROGRESS_INTERVAL_MS) return;
     lastReport = now;
-    onProgress?.({ stage: 'write', unit: 'images', ...meter.update(done), message: `Drawing ${variant} flowers` });
+    onProgress?.({ stage: 'generate', unit: 'images', ...meter.update(done), message: `Drawing ${variant} flowers` });
   };
 
   await writeFolderAtomically(outDir, async (temp) => {
