@@ -9,7 +9,8 @@ import { VebiError } from '../../shared/errors';
 import type { LayerSummary, ReceptiveField } from '../../shared/report';
 import { effectiveKernel, padAmounts, type PaddingMode } from './conv-geometry';
 import { propagateField, type FieldOp } from './receptive-field';
-import type { BackwardRules, ProjectionOptions, ScoreGradientOptions, VebiModel } from './types';
+import { zeroChannels } from './ablation-mask';
+import type { BackwardRules, ChannelAblation, ProjectionOptions, ScoreGradientOptions, VebiModel } from './types';
 
 interface GraphNode {
   name: string;
@@ -276,16 +277,36 @@ export class GraphModelAdapter implements VebiModel {
     }
   }
 
-  forward(x: tf.Tensor4D, layerNames: string[]): { outputs: tf.Tensor[]; logits: tf.Tensor2D; probs: tf.Tensor2D } {
+  forward(x: tf.Tensor4D, layerNames: string[], ablate?: ChannelAblation): { outputs: tf.Tensor[]; logits: tf.Tensor2D; probs: tf.Tensor2D } {
     this.check(x, layerNames);
+    const ablated = this.ablationOrder(ablate);
     return tf.tidy(() => {
-      const outs = this.model.execute({ [this.inputName]: x }, [...layerNames, this.logitsNode]);
+      // An ablated node is computed, masked, then fed back in: execute() takes any node as an input
+      // and treats it as given, so everything after it sees the zeroed channels.
+      const feeds: tf.NamedTensorMap = { [this.inputName]: x };
+      for (const name of ablated) {
+        const out = this.model.execute(feeds, name) as tf.Tensor;
+        feeds[name] = zeroChannels(out, ablate?.get(name), name, this.path);
+      }
+      const outs = this.model.execute(feeds, [...layerNames, this.logitsNode]);
       const list = Array.isArray(outs) ? outs : [outs];
       const logits = (list[list.length - 1] as tf.Tensor).reshape([x.shape[0], this.numClasses]) as tf.Tensor2D;
       const probs = this.squash === 'sigmoid' ? tf.sigmoid(logits) : tf.softmax(logits);
       // execute() returns the same tensor twice when a name is asked twice: hand out copies.
       return { outputs: list.slice(0, -1).map((t) => t.clone()), logits, probs };
     });
+  }
+
+  /** Ablated node names in execution order (the layer list is topological); checks each is known. */
+  private ablationOrder(ablate: ChannelAblation | undefined): string[] {
+    const names = [...(ablate?.keys() ?? [])].filter((name) => (ablate?.get(name)?.length ?? 0) > 0);
+    const position = (name: string) => {
+      const i = this.layers.findIndex((l) => l.name === name);
+      if (i < 0 || name === this.logitsNode) throw new VebiError('BAD_ARGUMENT', `Cannot ablate "${name}": the graph model's ablatable nodes are ${this.layers.map((l) => l.name).join(', ')}.`, this.path);
+      return i;
+    };
+    const rank = new Map(names.map((name) => [name, position(name)]));
+    return names.sort((a, b) => (rank.get(a) as number) - (rank.get(b) as number));
   }
 
   project(x: tf.Tensor4D, layer: string, seed: tf.Tensor, _options: ProjectionOptions): tf.Tensor4D {

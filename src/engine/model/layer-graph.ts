@@ -12,7 +12,8 @@ import { planFields } from './layer-geometry';
 import { describeStep, runForward, runPreActivation, runProjection, type StepOp } from './layer-ops';
 import { buildLayerPlan, type LayerPlan } from './layer-plan';
 import { layerScoreGradient } from './score-gradient';
-import type { ProjectionOptions, ScoreGradientOptions, VebiModel } from './types';
+import { zeroChannels } from './ablation-mask';
+import type { ChannelAblation, ProjectionOptions, ScoreGradientOptions, VebiModel } from './types';
 
 /** How class scores and probabilities are read off the end of the model. */
 interface ScoreHead {
@@ -94,10 +95,15 @@ export class LayerGraphModel implements VebiModel {
     return [...needed].sort((a, b) => a - b);
   }
 
-  forward(x: tf.Tensor4D, layerNames: string[]): { outputs: tf.Tensor[]; logits: tf.Tensor2D; probs: tf.Tensor2D } {
+  forward(x: tf.Tensor4D, layerNames: string[], ablate?: ChannelAblation): { outputs: tf.Tensor[]; logits: tf.Tensor2D; probs: tf.Tensor2D } {
     this.checkInput(x);
     const wanted = layerNames.map((n) => this.stepIndex(n));
     const head = this.head;
+    for (const name of ablate?.keys() ?? []) {
+      // The scores are read before the head's activation: a mask there would not reach them.
+      if (this.stepIndex(name) === head.step) throw new VebiError('BAD_ARGUMENT', `Cannot ablate "${name}": it is the class-score layer.`, this.path);
+    }
+    const masked = (i: number, t: tf.Tensor) => zeroChannels(t, ablate?.get(this.plan.steps[i].name), this.plan.steps[i].name, this.path);
     return tf.tidy(() => {
       const order = this.ancestors([...wanted, head.step]);
       // Free each intermediate after its last reader: whole-model batches can be large.
@@ -110,14 +116,14 @@ export class LayerGraphModel implements VebiModel {
         const step = this.plan.steps[i];
         const inputs = step.inputs.map((j) => values.get(j) as tf.Tensor);
         if (i === 0) {
-          values.set(0, x);
+          values.set(0, masked(0, x));
         } else if (i === head.step) {
           const needOutput = keep.has(i) || lastUse.has(i) || head.activated;
           const out = needOutput ? runForward(step, inputs) : undefined;
           if (out) values.set(i, out);
           raw = head.activated ? out : runPreActivation(step, this.ops[i], inputs, this.path).scores;
         } else {
-          values.set(i, runForward(step, inputs));
+          values.set(i, masked(i, runForward(step, inputs)));
         }
         for (const j of new Set(step.inputs)) {
           if (lastUse.get(j) !== i || keep.has(j) || j === 0) continue;

@@ -30,6 +30,12 @@ export interface BackwardRules {
   note?: string;
 }
 
+/**
+ * Channels to zero, by layer name: the layer's output is multiplied by a 0/1 channel mask right
+ * after the layer runs, so every later layer sees the ablated output (feature ablation, method.md 5).
+ */
+export type ChannelAblation = ReadonlyMap<string, readonly number[]>;
+
 export interface VebiModel {
   readonly path: string;
   readonly format: ModelFormat;
@@ -49,9 +55,10 @@ export interface VebiModel {
    * Runs the model on a batch [B, H, W, C] (already preprocessed) and returns the requested
    * layer outputs (in the order asked), the class logits (pre-softmax scores, or log of the
    * probabilities when the model only exposes probabilities) and the probabilities.
-   * The caller owns and disposes every returned tensor.
+   * The caller owns and disposes every returned tensor. With `ablate`, the named layers' channels
+   * are zeroed as they run (requested outputs of those layers are the ablated ones).
    */
-  forward(x: tf.Tensor4D, layerNames: string[]): { outputs: tf.Tensor[]; logits: tf.Tensor2D; probs: tf.Tensor2D };
+  forward(x: tf.Tensor4D, layerNames: string[], ablate?: ChannelAblation): { outputs: tf.Tensor[]; logits: tf.Tensor2D; probs: tf.Tensor2D };
 
   /**
    * Projects a signal seeded at a layer's output back to the input: returns J^T seed, where J is

@@ -1,0 +1,138 @@
+/**
+ * `vebi eval <evaluation>`: the objective evaluations of method.md section 5. One table maps each
+ * evaluation name to its handler; add `localization` and `sanity` there.
+ */
+import { parseArgs } from 'node:util';
+import type { ParseArgsConfig } from 'node:util';
+import { VebiError } from '../../shared/errors';
+import type { BackendChoice } from '../../shared/params';
+import type { ProgressListener } from '../../shared/progress';
+import { evaluateAblation } from '../../engine/evaluate';
+import type { AblationCount, AblationSummary } from '../../engine/evaluate';
+import { EXIT } from '../exit-codes';
+
+type EvalHandler = (args: string[], signal: AbortSignal, onProgress: ProgressListener | undefined) => Promise<number>;
+
+const EVALUATIONS: Record<string, { summary: string; run: EvalHandler }> = {
+  ablation: { summary: 'accuracy when relevant vs random features are zeroed', run: runAblation },
+  // localization: { summary: 'IoU of explanations with ground-truth masks', run: runLocalization },
+  // sanity: { summary: 'explanations under model randomisation', run: runSanity },
+};
+
+export const EVAL_USAGE = `Usage:
+  vebi eval ablation --model M --data DIR --report DIR --out DIR [options]
+      For each class, zeroes its relevant features (from the interpretation report) and
+      measures the accuracy on the labelled folder DIR, against zeroing n random features.
+      Writes ablation.json, ablation.md and ablation.png.
+        --counts LIST        numbers of features to zero (default 1,2,4,8,16,all)
+        --draws N            random draws per count (default 10)
+        --seed N             seed of the random draws (default 1)
+        --max-per-class N    use at most N images of each class (default all)
+        --batch-size N       images per forward pass (default 128)
+        --on-bad-file skip|fail
+        --backend auto|tensorflow|wasm|cpu
+        --json               print ablation.json's averages as JSON
+`;
+
+export async function runEval(args: string[], signal: AbortSignal, onProgress: ProgressListener | undefined): Promise<number> {
+  const [name, ...rest] = args;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    process.stdout.write(EVAL_USAGE);
+    return name ? EXIT.ok : EXIT.usage;
+  }
+  const evaluation = EVALUATIONS[name];
+  if (!evaluation) throw new VebiError('BAD_ARGUMENT', `Unknown evaluation "${name}". Evaluations: ${Object.keys(EVALUATIONS).join(', ')}.`);
+  return evaluation.run(rest, signal, onProgress);
+}
+
+function parse<O extends NonNullable<ParseArgsConfig['options']>>(args: string[], options: O) {
+  try {
+    return parseArgs({ args, options, strict: true as const, allowPositionals: false as const }).values;
+  } catch (error) {
+    throw new VebiError('BAD_ARGUMENT', (error as Error).message);
+  }
+}
+
+function required(value: unknown, flag: string): string {
+  if (typeof value !== 'string' || value === '') throw new VebiError('BAD_ARGUMENT', `Missing --${flag}.`);
+  return value;
+}
+
+function integer(value: unknown, flag: string): number | undefined {
+  if (value === undefined) return undefined;
+  const parsed = Number(value);
+  if (typeof value !== 'string' || value.trim() === '' || !Number.isInteger(parsed)) throw new VebiError('BAD_ARGUMENT', `--${flag} needs an integer (got "${String(value)}").`);
+  return parsed;
+}
+
+export function parseCounts(value: unknown): AblationCount[] | undefined {
+  if (value === undefined) return undefined;
+  return String(value)
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .map((s) => {
+      if (s === 'all') return 'all';
+      const n = Number(s);
+      if (!Number.isInteger(n) || n < 0) throw new VebiError('BAD_ARGUMENT', `--counts takes integers >= 0 and "all", separated by commas (got "${s}").`);
+      return n;
+    });
+}
+
+function oneOf<T extends string>(value: unknown, flag: string, allowed: readonly T[]): T | undefined {
+  if (value === undefined) return undefined;
+  if (!allowed.includes(value as T)) throw new VebiError('BAD_ARGUMENT', `--${flag} must be one of ${allowed.join(', ')} (got "${String(value)}").`);
+  return value as T;
+}
+
+async function runAblation(args: string[], signal: AbortSignal, onProgress: ProgressListener | undefined): Promise<number> {
+  const values = parse(args, {
+    model: { type: 'string' },
+    data: { type: 'string' },
+    report: { type: 'string' },
+    out: { type: 'string' },
+    counts: { type: 'string' },
+    draws: { type: 'string' },
+    seed: { type: 'string' },
+    'max-per-class': { type: 'string' },
+    'batch-size': { type: 'string' },
+    'on-bad-file': { type: 'string' },
+    backend: { type: 'string' },
+    json: { type: 'boolean' },
+    help: { type: 'boolean', short: 'h' },
+  });
+  if (values.help) {
+    process.stdout.write(EVAL_USAGE);
+    return EXIT.ok;
+  }
+  const { summary, outDir } = await evaluateAblation(
+    {
+      modelPath: required(values.model, 'model'),
+      dataDir: required(values.data, 'data'),
+      reportDir: required(values.report, 'report'),
+      outDir: required(values.out, 'out'),
+      counts: parseCounts(values.counts),
+      draws: integer(values.draws, 'draws'),
+      seed: integer(values.seed, 'seed'),
+      maxPerClass: integer(values['max-per-class'], 'max-per-class'),
+      batchSize: integer(values['batch-size'], 'batch-size'),
+      onBadFile: oneOf(values['on-bad-file'], 'on-bad-file', ['skip', 'fail'] as const),
+      backend: oneOf<BackendChoice>(values.backend, 'backend', ['auto', 'tensorflow', 'wasm', 'cpu']),
+    },
+    { signal, onProgress },
+  );
+  process.stdout.write(values.json ? `${JSON.stringify({ outDir, baselineAccuracy: summary.baselineAccuracy, average: summary.average })}\n` : summarizeAblation(summary, outDir));
+  return EXIT.ok;
+}
+
+function summarizeAblation(s: AblationSummary, outDir: string): string {
+  const pct = (v: number) => `${(100 * v).toFixed(1)}%`;
+  const lines = [
+    `Ablation of ${s.classes.length} classes on ${s.data.numImages} images (intact accuracy ${pct(s.baselineAccuracy)}):`,
+    '  n      relevant zeroed    random zeroed (mean ± std)   [accuracy on the ablated class]',
+    ...s.average.points.map((p) => `  ${String(p.n).padEnd(6)} ${pct(p.relevant.class).padStart(15)}    ${pct(p.random.class.mean).padStart(8)} ± ${pct(p.random.class.std)}`),
+    ...s.warnings.map((w) => `Warning: ${w}`),
+    `Wrote ${outDir}/ablation.json, ablation.md, ablation.png`,
+  ];
+  return `${lines.join('\n')}\n`;
+}
