@@ -2,6 +2,7 @@
 import { parseArgs } from 'node:util';
 import type { ParseArgsConfig } from 'node:util';
 import { VebiError, toPlainError } from '../shared/errors';
+import { EXPLANATION_METHODS } from '../shared/params';
 import type { BackendChoice, LabelSource } from '../shared/params';
 import { defaultCacheDir, explain, interpret, parsePreprocessing, TOOL } from '../engine';
 import type { RunHooks } from '../engine';
@@ -131,6 +132,7 @@ async function runExplain(args: string[], signal: AbortSignal, onProgress: RunHo
     image: { type: 'string' },
     report: { type: 'string' },
     features: { type: 'string' },
+    method: { type: 'string' },
     'no-strided-fix': { type: 'boolean' },
   });
   if (values.help) {
@@ -143,7 +145,11 @@ async function runExplain(args: string[], signal: AbortSignal, onProgress: RunHo
       imagePath: required(values.image, 'image'),
       reportDir: typeof values.report === 'string' ? values.report : undefined,
       outDir: required(values.out, 'out'),
-      params: { topFeatures: number(values.features, 'features'), stridedFix: values['no-strided-fix'] ? false : undefined },
+      params: {
+        topFeatures: number(values.features, 'features'),
+        stridedFix: values['no-strided-fix'] ? false : undefined,
+        method: oneOf(values.method, 'method', EXPLANATION_METHODS.map((m) => m.name)),
+      },
       backend: oneOf(values.backend, 'backend', BACKENDS),
       cacheDir: cacheDirOf(values),
     },

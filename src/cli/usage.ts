@@ -1,3 +1,11 @@
+import { EXPLANATION_METHODS } from '../shared/params';
+
+/** Method names wrapped to the usage's column. */
+const METHOD_NAMES = EXPLANATION_METHODS.map((m) => m.name)
+  .join(', ')
+  .replace(/(.{1,60})(, |$)/g, '$1,\n                             ')
+  .replace(/,\n\s*$/, '');
+
 export const USAGE = `vebi: what an image classifier has learned and why it made a prediction
 (Visual Explanation by Interpretation, Oramas et al., ICLR 2019)
 
@@ -20,6 +28,8 @@ Usage:
       feature has learned. Without --report, uses the latest cached interpretation of M.
         --features N         features per explanation (default 3)
         --no-strided-fix     plain guided backprop through strided convolutions
+        --method NAME        another explanation method instead of VEBI, for comparison:
+                             ${METHOD_NAMES}
 
   vebi eval ablation|localization|sanity --model M ... --out DIR
       Objective checks of the explanations: accuracy when the relevant features are zeroed

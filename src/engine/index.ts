@@ -4,6 +4,8 @@ export type { InterpretOptions, InterpretResult, RunHooks } from './interpret/in
 export { explain } from './explain/explain';
 export type { ExplainOptions, ExplainResult } from './explain/explain';
 export { computeExplanation, topScoringFeatures } from './explain/compute-explanation';
+export { defaultCamLayer, explanationMethod, explanationMethods } from './explain/methods';
+export type { ExplanationMethod, MethodContext, MethodResult } from './explain/methods';
 export { selectBackend } from './backend/select-backend';
 export { ResultCache, defaultCacheDir } from './cache/result-cache';
 export { readInterpretation } from './report/read-report';

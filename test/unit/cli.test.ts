@@ -94,6 +94,16 @@ test('interpret then explain through the cache; Ctrl-C exits 130 and writes noth
   const explained = await vebi(['explain', '--model', fixture.modelPath, '--image', path.join(fixture.dataDir, '1', 'img-0002.png'), '--out', path.join(fixture.root, 'cli-explain'), '--json']);
   assert.equal(explained.code, 0, explained.stderr);
   assert.equal(JSON.parse(explained.stdout).outDir, path.join(fixture.root, 'cli-explain'));
+  // A baseline method instead of VEBI: its name and settings are in the report, no VEBI features.
+  const gradcam = await vebi(['explain', '--model', fixture.modelPath, '--image', path.join(fixture.dataDir, '1', 'img-0002.png'), '--out', path.join(fixture.root, 'cli-gradcam'), '--method', 'gradcam']);
+  assert.equal(gradcam.code, 0, gradcam.stderr);
+  const gradcamReport = JSON.parse(await fs.readFile(path.join(fixture.root, 'cli-gradcam', 'explanation.json'), 'utf8')) as { method?: { name: string }; features: unknown[] };
+  assert.equal(gradcamReport.method?.name, 'gradcam');
+  assert.equal(gradcamReport.features.length, 0);
+  assert.match(await fs.readFile(path.join(fixture.root, 'cli-gradcam', 'index.html'), 'utf8'), /<h2>Grad-CAM<\/h2>/);
+  const unknownMethod = await vebi(['explain', '--model', fixture.modelPath, '--image', path.join(fixture.dataDir, '1', 'img-0002.png'), '--out', path.join(fixture.root, 'cli-x'), '--method', 'lime']);
+  assert.equal(unknownMethod.code, 2);
+  assert.match(unknownMethod.stderr, /--method must be one of vebi, upsampled-activations/);
 
   const cancelledOut = path.join(fixture.root, 'cli-cancelled');
   const cancelled = await vebi(['interpret', '--model', fixture.modelPath, '--data', fixture.dataDir, '--out', cancelledOut, '--no-cache', '--batch-size', '2'], {

@@ -3,6 +3,7 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import type { ExplanationReport, FeatureVisual } from '../../shared/report';
 import { backendLabel } from '../../shared/report';
+import { EXPLANATION_METHODS } from '../../shared/params';
 import { escapeHtml, formatNumber, formatPercent, image, page } from './html';
 
 export function renderExplainHtml(report: ExplanationReport, visuals: Record<string, FeatureVisual>): string {
@@ -18,17 +19,22 @@ ${visual ? `<br>${image(visual.strip, 'top training crops')}` : ''}</div></div>`
   const absent = report.absent.length
     ? `<table><tr><th>feature</th><th>weight</th><th>response vs training best</th><th></th></tr>${report.absent.map((a) => `<tr><td>${escapeHtml(a.layer)} #${a.channel}</td><td class="num">${formatNumber(a.weight, 4)}</td><td class="num">${formatNumber(100 * a.relativeResponse, 1)}%</td><td>${a.flagged ? `<span class="bad">fires here</span>${a.overlay ? ` ${image(a.overlay, 'where it fires', 'width="96"')}` : ''}` : ''}</td></tr>`).join('')}</table>`
     : '<p class="muted">No negative-weight features for this class.</p>';
-  const body = `
-<h1>Prediction: ${escapeHtml(report.prediction.className)} <span class="muted">(${escapeHtml(formatPercent(report.prediction.probabilities[report.prediction.classIndex]?.probability ?? 0))})</span></h1>
-<p class="muted">${escapeHtml(report.image)} &middot; ${escapeHtml(report.createdAt)} &middot; backend ${escapeHtml(backendLabel(report))} &middot; strided fix ${report.params.stridedFix ? 'on' : 'off'}</p>
-<div class="grid">
-<div class="card">${image(report.input, 'input image', 'width="256"')}<div class="muted">input</div></div>
-<div class="card">${image(report.combined.overlay, 'combined explanation', 'width="256"')}<div class="muted">combined explanation</div></div>
-<div class="card"><table>${probs.map((p) => `<tr><td>${escapeHtml(p.className)}</td><td class="num"><span class="bar" style="width:${Math.round(100 * p.probability)}px"></span> ${escapeHtml(formatPercent(p.probability))}</td></tr>`).join('')}</table></div>
-</div>
-<h2>Top ${report.features.length} relevant features, each beside its interpretation</h2>
+  const method = report.method;
+  // A baseline method's report has one map and no features: the VEBI sections would be empty.
+  const sections = method
+    ? `<h2>${escapeHtml(method.displayName)}</h2><p>${escapeHtml(EXPLANATION_METHODS.find((m) => m.name === method.name)?.description ?? '')}</p><p class="muted">${escapeHtml(Object.entries(method.settings).map(([k, v]) => `${k} ${String(v)}`).join(' \u00b7 ') || 'default settings')}</p>`
+    : `<h2>Top ${report.features.length} relevant features, each beside its interpretation</h2>
 ${features || '<p class="muted">No relevant feature of this class responds in this image.</p>'}
 <h2>Evidence that must be absent</h2>${absent}`;
+  const body = `
+<h1>Prediction: ${escapeHtml(report.prediction.className)} <span class="muted">(${escapeHtml(formatPercent(report.prediction.probabilities[report.prediction.classIndex]?.probability ?? 0))})</span></h1>
+<p class="muted">${escapeHtml(report.image)} &middot; ${escapeHtml(report.createdAt)} &middot; backend ${escapeHtml(backendLabel(report))} &middot; ${method ? `method ${escapeHtml(method.displayName)}` : `strided fix ${report.params.stridedFix ? 'on' : 'off'}`}</p>
+<div class="grid">
+<div class="card">${image(report.input, 'input image', 'width="256"')}<div class="muted">input</div></div>
+<div class="card">${image(report.combined.overlay, 'combined explanation', 'width="256"')}<div class="muted">${method ? escapeHtml(method.displayName) : 'combined explanation'}</div></div>
+<div class="card"><table>${probs.map((p) => `<tr><td>${escapeHtml(p.className)}</td><td class="num"><span class="bar" style="width:${Math.round(100 * p.probability)}px"></span> ${escapeHtml(formatPercent(p.probability))}</td></tr>`).join('')}</table></div>
+</div>
+${sections}`;
   return page(`VEBI explanation: ${report.prediction.className}`, body);
 }
 

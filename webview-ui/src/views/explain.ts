@@ -5,6 +5,7 @@
 import type { ShownExplanation } from '../../../src/shared/panel-protocol';
 import type { FeatureVisual } from '../../../src/shared/report';
 import { backendLabel } from '../../../src/shared/report';
+import { EXPLANATION_METHODS } from '../../../src/shared/params';
 import { h } from '../dom';
 import { baseName, formatPercent, formatTimings } from '../format';
 import { absentTable } from '../components/absent-table';
@@ -24,17 +25,24 @@ function explanation(shown: ShownExplanation, ctx: ViewContext): HTMLElement {
     ? h('div', { class: 'explain-features' }, report.features.map((feature, i) =>
         explainFeature({ feature, rank: i + 1, visual: feature.visual ? visuals?.[feature.visual] : undefined, base: shown.base }, ctx)))
     : h('p', { class: 'muted' }, `No relevant feature of class ${report.prediction.className} responds in this image.`);
+  const method = report.method;
+  // A baseline method's report has one map and no features: show what made it instead of the VEBI sections.
+  const why = method
+    ? [h('h3', null, `Method: ${method.displayName}`), h('p', null, EXPLANATION_METHODS.find((m) => m.name === method.name)?.description ?? ''), h('p', { class: 'muted' }, Object.entries(method.settings).map(([k, v]) => `${k} ${String(v)}`).join(' \u00b7 ') || 'default settings')]
+    : [
+        h('h3', null, `Why: the top ${report.features.length} features of class ${report.prediction.className} that fire here`),
+        features,
+        h('h3', null, 'Evidence that must be absent'),
+        h('p', { class: 'muted' }, 'The most negative weights of the signed fit: features that argue against this class. Flagged when one fires here at 50 % or more of its best training response.'),
+        absentTable(shown, visuals, ctx),
+      ];
   return h('div', { class: 'explanation', 'data-testid': 'explanation' },
     h('h2', { class: 'prediction' }, 'Prediction: ', h('strong', null, report.prediction.className), h('span', { class: 'muted' }, ` (${formatPercent(predicted)})`)),
     h('p', { class: 'muted explanation__meta' },
       h('span', { class: 'path', title: report.image }, baseName(report.image)),
       ` \u00b7 backend ${backendLabel(report)} \u00b7 strided-convolution fix ${report.params.stridedFix ? 'on' : 'off'}${total ? ` \u00b7 ${total[1]}` : ''}`),
     h('div', { class: 'explanation__top' }, heatmapStack(shown, ctx), probabilityBars(report)),
-    h('h3', null, `Why: the top ${report.features.length} features of class ${report.prediction.className} that fire here`),
-    features,
-    h('h3', null, 'Evidence that must be absent'),
-    h('p', { class: 'muted' }, 'The most negative weights of the signed fit: features that argue against this class. Flagged when one fires here at 50 % or more of its best training response.'),
-    absentTable(shown, visuals, ctx),
+    ...why,
   );
 }
 
