@@ -86,35 +86,54 @@ function panelSvg(p: PlotPanel, x0: number, y0: number): string {
   return out.join('\n');
 }
 
-function legendSvg(series: PlotSeries[], width: number, y: number): string {
+const LEGEND_ROW = 24;
+
+/** Legend items packed into centred rows no wider than the figure (long lists wrap). */
+function legendRows(series: PlotSeries[], width: number): { s: PlotSeries; w: number }[][] {
   // Item width from the label length (about 7.6 px per character at 13 px DejaVu Sans).
-  const widths = series.map((s) => 42 + 7.6 * s.label.length + 28);
-  let x = Math.max(10, (width - widths.reduce((a, b) => a + b, 0)) / 2);
-  return series
-    .map((s, i) => {
-      const at = x;
-      x += widths[i];
-      return [s, at] as const;
-    })
-    .map(([s, x]) => {
-      const dash = s.dashed ? ' stroke-dasharray="7 5"' : '';
-      const band = s.band ? `<rect x="${x}" y="${y - 9}" width="34" height="18" fill="${s.color}" fill-opacity="0.18"/>` : '';
-      return `${band}<line x1="${x}" x2="${x + 34}" y1="${y}" y2="${y}" stroke="${s.color}" stroke-width="2.4"${dash}/><text x="${x + 42}" y="${y + 4}" font-size="13">${esc(s.label)}</text>`;
+  const items = series.map((s) => ({ s, w: 42 + 7.6 * s.label.length + 28 }));
+  const rows: { s: PlotSeries; w: number }[][] = [[]];
+  let used = 0;
+  for (const item of items) {
+    const row = rows[rows.length - 1];
+    if (row.length > 0 && used + item.w > width - 20) {
+      rows.push([item]);
+      used = item.w;
+    } else {
+      row.push(item);
+      used += item.w;
+    }
+  }
+  return rows;
+}
+
+function legendSvg(rows: { s: PlotSeries; w: number }[][], width: number, top: number): string {
+  return rows
+    .flatMap((row, r) => {
+      const y = top + r * LEGEND_ROW;
+      let x = Math.max(10, (width - row.reduce((a, b) => a + b.w, 0)) / 2);
+      return row.map(({ s, w }) => {
+        const at = x;
+        x += w;
+        const dash = s.dashed ? ' stroke-dasharray="7 5"' : '';
+        const band = s.band ? `<rect x="${at}" y="${y - 9}" width="34" height="18" fill="${s.color}" fill-opacity="0.18"/>` : '';
+        return `${band}<line x1="${at}" x2="${at + 34}" y1="${y}" y2="${y}" stroke="${s.color}" stroke-width="2.4"${dash}/><text x="${at + 42}" y="${y + 4}" font-size="13">${esc(s.label)}</text>`;
+      });
     })
     .join('\n');
 }
 
 export function lineChartSvg(fig: PlotFigure): string {
   const width = PANEL_W * fig.panels.length;
-  const height = HEADER + PANEL_H + LEGEND;
-  const legendSeries = fig.panels[0]?.series ?? [];
+  const rows = legendRows(fig.panels[0]?.series ?? [], width);
+  const height = HEADER + PANEL_H + LEGEND + (rows.length - 1) * LEGEND_ROW;
   return [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="${FONT}" fill="#222">`,
     `<rect width="${width}" height="${height}" fill="white"/>`,
     `<text x="${width / 2}" y="24" text-anchor="middle" font-size="17" font-weight="bold">${esc(fig.title)}</text>`,
     fig.subtitle ? `<text x="${width / 2}" y="45" text-anchor="middle" font-size="12" fill="#555">${esc(fig.subtitle)}</text>` : '',
     ...fig.panels.map((p, i) => panelSvg(p, i * PANEL_W, HEADER)),
-    legendSvg(legendSeries, width, HEADER + PANEL_H + LEGEND / 2),
+    legendSvg(rows, width, HEADER + PANEL_H + LEGEND / 2),
     '</svg>',
   ].join('\n');
 }

@@ -341,6 +341,17 @@ export class GraphModelAdapter implements VebiModel {
     return field && { size: [...field.size], jump: [...field.jump], offset: [...field.offset] };
   }
 
+  randomizableLayers(): string[] {
+    return [];
+  }
+
+  /** A graph model's weights are constants folded into its ops: no per-layer re-initialisation. */
+  withRandomizedLayers(): Promise<VebiModel> {
+    return Promise.reject(
+      new VebiError('MODEL_UNSUPPORTED', `${this.path} is a TF.js graph model: its weights cannot be re-initialised layer by layer. Run the sanity checks on the Keras or TF.js layers model it was converted from.`, this.path),
+    );
+  }
+
   dispose(): void {
     this.model.dispose();
   }

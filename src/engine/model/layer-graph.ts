@@ -13,6 +13,7 @@ import { describeStep, runForward, runPreActivation, runProjection, type StepOp 
 import { buildLayerPlan, type LayerPlan } from './layer-plan';
 import { layerScoreGradient } from './score-gradient';
 import { zeroChannels } from './ablation-mask';
+import { cloneLayersModel, hasKernel, reinitializeLayer } from './randomize-layers';
 import type { ChannelAblation, ProjectionOptions, ScoreGradientOptions, VebiModel } from './types';
 
 /** How class scores and probabilities are read off the end of the model. */
@@ -181,6 +182,26 @@ export class LayerGraphModel implements VebiModel {
   receptiveField(layer: string): ReceptiveField | undefined {
     const field = this.fields[this.stepIndex(layer)];
     return field && { size: [...field.size], jump: [...field.jump], offset: [...field.offset] };
+  }
+
+  randomizableLayers(): string[] {
+    return this.plan.steps.filter((s) => hasKernel(s.layer)).map((s) => s.name);
+  }
+
+  async withRandomizedLayers(layerNames: string[], seed: number): Promise<VebiModel> {
+    const steps = layerNames.map((name) => this.stepIndex(name));
+    const bare = steps.find((i) => !hasKernel(this.plan.steps[i].layer));
+    if (bare !== undefined) throw new VebiError('BAD_ARGUMENT', `Layer "${this.plan.steps[bare].name}" has no kernel to re-initialise. Layers with one: ${this.randomizableLayers().join(', ')}.`, this.path);
+    const copy = new LayerGraphModel(await cloneLayersModel(this.model, this.path), this.path, this.format);
+    try {
+      // The copy's plan is built from the same topology: step i is the same layer. A layer's draw
+      // depends only on the seed and the layer, so it is the same at every step of a cascade.
+      for (const i of steps) reinitializeLayer(copy.plan.steps[i].layer as tf.layers.Layer, seed * 7919 + i);
+    } catch (err) {
+      copy.dispose();
+      throw err;
+    }
+    return copy;
   }
 
   dispose(): void {

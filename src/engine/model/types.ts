@@ -86,5 +86,15 @@ export interface VebiModel {
    */
   receptiveField(layer: string): ReceptiveField | undefined;
 
+  /** Layers with a kernel (conv, dense...), input to output: what `withRandomizedLayers` takes. Empty when unsupported. */
+  randomizableLayers(): string[];
+
+  /**
+   * A copy of the model with the named layers re-initialised from `seed` (kernels Glorot normal,
+   * biases zero; the sanity checks' cascading randomisation). The original is untouched; the
+   * caller disposes the copy. Graph models refuse (MODEL_UNSUPPORTED).
+   */
+  withRandomizedLayers(layerNames: string[], seed: number): Promise<VebiModel>;
+
   dispose(): void;
 }
