@@ -13,6 +13,7 @@ import * as tf from '@tensorflow/tfjs';
 import { interpret, loadModel } from '../../src/engine';
 import { decodeImage, preprocess } from '../../src/engine/data';
 import type { InterpretResult } from '../../src/engine';
+import { runEval } from '../../src/cli/commands/eval';
 import { evaluateLocalization } from '../../src/engine/evaluate/localization';
 import type { LocalizationResult } from '../../src/engine/evaluate/localization';
 import { loadMaskedImage, scanMaskedDataset } from '../../src/engine/evaluate/localization-data';
@@ -196,4 +197,36 @@ test('summary: mean and sample std over images, one best threshold for the datas
   const failed = summarizeMethod({ ...run, error: 'no spatial layer' }, [0.3, 0.6], [true, false, true, true]);
   assert.equal(failed.meanIoU, null);
   assert.equal(failed.error, 'no spatial layer');
+});
+
+/** Runs `fn` with process.stdout.write captured. */
+async function captureStdout(fn: () => Promise<unknown>): Promise<string> {
+  const chunks: string[] = [];
+  const write = process.stdout.write.bind(process.stdout);
+  process.stdout.write = ((chunk: string | Uint8Array) => {
+    chunks.push(String(chunk));
+    return true;
+  }) as typeof process.stdout.write;
+  try {
+    await fn();
+  } finally {
+    process.stdout.write = write;
+  }
+  return chunks.join('');
+}
+
+test('CLI: vebi eval localization prints a short table; an unrelated output folder is not replaced', async () => {
+  const out = path.join(scratch, 'loc-cli');
+  const args = ['localization', '--model', fixture.modelPath, '--data', masked, '--report', interpretation.outDir, '--out', out, '--methods', 'gradient,gradcam', '--max-per-class', '1'];
+  const text = await captureStdout(() => runEval(args, new AbortController().signal, undefined));
+  assert.match(text, /Localization of 2 method\(s\) on 3 images \(model accuracy 100\.0%\), explaining the ground-truth class/);
+  assert.match(text, /Gradient +\d+\.\d ± \d+\.\d +\d+\.\d at 0\.\d\d/);
+  assert.match(text, /Wrote .*localization\.json, localization\.md/);
+  // Running again over its own output replaces it; over a folder with other files, refuses.
+  await captureStdout(() => runEval(args, new AbortController().signal, undefined));
+  await fs.writeFile(path.join(scratch, 'unrelated.txt'), 'keep me');
+  await assert.rejects(runEval([...args.slice(0, -6), '--out', scratch], new AbortController().signal, undefined), code('BAD_ARGUMENT'));
+  assert.equal(await fs.readFile(path.join(scratch, 'unrelated.txt'), 'utf8'), 'keep me');
+  await assert.rejects(runEval(['localization', '--model', fixture.modelPath], new AbortController().signal, undefined), code('BAD_ARGUMENT'));
+  await assert.rejects(runEval([...args, '--target', 'both'], new AbortController().signal, undefined), code('BAD_ARGUMENT'));
 });

@@ -13,6 +13,7 @@ import * as tf from '@tensorflow/tfjs';
 import sharp from 'sharp';
 import { interpret, loadModel } from '../../src/engine';
 import { scanDataset } from '../../src/engine/data';
+import { runEval } from '../../src/cli/commands/eval';
 import { evaluateSanity } from '../../src/engine/evaluate/sanity';
 import type { SanityResult } from '../../src/engine/evaluate/sanity';
 import { fitInterpretation } from '../../src/engine/interpret/fit-interpretation';
@@ -188,4 +189,30 @@ test('sanity: graph models and bad arguments are refused with their codes', asyn
   await assert.rejects(evaluateSanity({ ...base, numImages: 0 }), code('BAD_ARGUMENT'));
   await assert.rejects(evaluateSanity({ ...base, imagesDir: path.join(scratch, 'nowhere') }), code('DATA_NOT_FOUND'));
   await assert.rejects(fs.stat(base.outDir));
+});
+
+test('CLI: vebi eval sanity prints the Spearman table by step', async () => {
+  const chunks: string[] = [];
+  const write = process.stdout.write.bind(process.stdout);
+  process.stdout.write = ((chunk: string | Uint8Array) => {
+    chunks.push(String(chunk));
+    return true;
+  }) as typeof process.stdout.write;
+  const out = path.join(scratch, 'sanity-cli');
+  try {
+    const args = ['sanity', '--model', fixture.modelPath, '--data', fixture.dataDir, '--images', fixture.dataDir, '--out', out, '--methods', 'gradient', '--num-images', '2', '--mu', '5', '--seed', '4'];
+    await runEval(args, new AbortController().signal, undefined);
+  } finally {
+    process.stdout.write = write;
+  }
+  const text = chunks.join('');
+  assert.match(text, /Sanity checks on 2 images/);
+  assert.match(text, /step k = the top k layers re-initialised: 1 scores, 2 conv_b_stride2, 3 conv_a/);
+  assert.match(text, /Gradient +1\.00 +-?\d\.\d\d +-?\d\.\d\d +-?\d\.\d\d +-?\d\.\d\d/);
+  const json = JSON.parse(await fs.readFile(path.join(out, 'sanity.json'), 'utf8')) as SanityReport;
+  assert.equal(json.params.seed, 4);
+  assert.equal(json.params.mu, 5);
+  assert.deepEqual(json.steps.map((s) => s.accuracy), [null, null, null, null], 'no fit without VEBI-type methods');
+  await assert.rejects(runEval(['sanity', '--model', fixture.modelPath, '--data', fixture.dataDir], new AbortController().signal, undefined), code('BAD_ARGUMENT'));
+  await assert.rejects(runEval(['sanity', '--model', fixture.modelPath, '--data', fixture.dataDir, '--images', fixture.dataDir, '--mu', 'lots'], new AbortController().signal, undefined), code('BAD_ARGUMENT'));
 });

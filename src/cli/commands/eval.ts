@@ -7,16 +7,17 @@ import type { ParseArgsConfig } from 'node:util';
 import { VebiError } from '../../shared/errors';
 import type { BackendChoice } from '../../shared/params';
 import type { ProgressListener } from '../../shared/progress';
-import { evaluateAblation } from '../../engine/evaluate';
+import { evaluateAblation, evaluateLocalization, evaluateSanity } from '../../engine/evaluate';
 import type { AblationCount, AblationSummary } from '../../engine/evaluate';
 import { EXIT } from '../exit-codes';
+import { summarizeLocalization, summarizeSanity } from './eval-summaries';
 
 type EvalHandler = (args: string[], signal: AbortSignal, onProgress: ProgressListener | undefined) => Promise<number>;
 
 const EVALUATIONS: Record<string, { summary: string; run: EvalHandler }> = {
   ablation: { summary: 'accuracy when relevant vs random features are zeroed', run: runAblation },
-  // localization: { summary: 'IoU of explanations with ground-truth masks', run: runLocalization },
-  // sanity: { summary: 'explanations under model randomisation', run: runSanity },
+  localization: { summary: 'IoU of explanations with ground-truth masks', run: runLocalization },
+  sanity: { summary: 'explanations under model randomisation', run: runSanity },
 };
 
 export const EVAL_USAGE = `Usage:
@@ -32,6 +33,37 @@ export const EVAL_USAGE = `Usage:
         --on-bad-file skip|fail
         --backend auto|tensorflow|wasm|cpu
         --json               print ablation.json's averages as JSON
+
+  vebi eval localization --model M --data DIR --report DIR [--out DIR] [options]
+      Explains every image of DIR/images/<class>/ with each method and measures the IoU of the
+      heatmap (binarised at 0.05, 0.10, ..., 0.95) with its mask DIR/masks/<class>/<same name>
+      (white = the part that decides the class; "vebi dataset flowers" writes this layout).
+      Writes localization.json and localization.md (default --out ./eval-localization).
+        --methods LIST       methods, comma-separated (default all; see "vebi explain --help")
+        --target ground-truth|predicted   class explained (default ground-truth)
+        --max-per-class N    use at most N images of each class (default all)
+        --top-features N     relevant features of VEBI / upsampled activations (default 3)
+        --on-bad-file skip|fail
+        --backend auto|tensorflow|wasm|cpu
+        --json               print localization.json's per-method figures as JSON
+
+  vebi eval sanity --model M --data TRAIN_DIR --images DIR [--out DIR] [options]
+      Cascading randomisation (Adebayo et al. 2018): re-initialises the layers with weights from
+      the top down, re-fits VEBI on TRAIN_DIR and explains the same images at every step, and
+      compares each explanation with the original one (Spearman, SSIM); also the top class
+      against the second one. Writes sanity.json, sanity.md and sanity.png
+      (default --out ./eval-sanity). Layers (Keras / TF.js layers) models only.
+        --methods LIST       methods, comma-separated (default all)
+        --num-images N       images of DIR explained, spread over the folder (default 8)
+        --seed N             seed of the re-initialised weights (default 1)
+        --mu X               VEBI's L1 budget (default 10)
+        --labels gt|predicted   labels VEBI is fitted to (default gt)
+        --max-per-class N    fit VEBI on at most N images of each class (default all)
+        --top-features N     relevant features of VEBI / upsampled activations (default 3)
+        --batch-size N       images per forward pass of the fit (default 64)
+        --on-bad-file skip|fail
+        --backend auto|tensorflow|wasm|cpu
+        --json               print sanity.json's per-method figures as JSON
 `;
 
 export async function runEval(args: string[], signal: AbortSignal, onProgress: ProgressListener | undefined): Promise<number> {
@@ -135,4 +167,99 @@ function summarizeAblation(s: AblationSummary, outDir: string): string {
     `Wrote ${outDir}/ablation.json, ablation.md, ablation.png`,
   ];
   return `${lines.join('\n')}\n`;
+}
+
+function decimal(value: unknown, flag: string): number | undefined {
+  if (value === undefined) return undefined;
+  const parsed = Number(value);
+  if (typeof value !== 'string' || value.trim() === '' || !Number.isFinite(parsed)) throw new VebiError('BAD_ARGUMENT', `--${flag} needs a number (got "${String(value)}").`);
+  return parsed;
+}
+
+function list(value: unknown): string[] | undefined {
+  return value === undefined ? undefined : String(value).split(',').map((s) => s.trim()).filter(Boolean);
+}
+
+const BACKENDS: readonly BackendChoice[] = ['auto', 'tensorflow', 'wasm', 'cpu'];
+
+async function runLocalization(args: string[], signal: AbortSignal, onProgress: ProgressListener | undefined): Promise<number> {
+  const values = parse(args, {
+    model: { type: 'string' },
+    data: { type: 'string' },
+    report: { type: 'string' },
+    out: { type: 'string' },
+    methods: { type: 'string' },
+    target: { type: 'string' },
+    'max-per-class': { type: 'string' },
+    'top-features': { type: 'string' },
+    'on-bad-file': { type: 'string' },
+    backend: { type: 'string' },
+    json: { type: 'boolean' },
+    help: { type: 'boolean', short: 'h' },
+  });
+  if (values.help) {
+    process.stdout.write(EVAL_USAGE);
+    return EXIT.ok;
+  }
+  const { summary, outDir } = await evaluateLocalization(
+    {
+      modelPath: required(values.model, 'model'),
+      dataDir: required(values.data, 'data'),
+      reportDir: required(values.report, 'report'),
+      outDir: values.out ?? 'eval-localization',
+      methods: list(values.methods),
+      target: oneOf(values.target, 'target', ['ground-truth', 'predicted'] as const),
+      maxPerClass: integer(values['max-per-class'], 'max-per-class'),
+      topFeatures: integer(values['top-features'], 'top-features'),
+      onBadFile: oneOf(values['on-bad-file'], 'on-bad-file', ['skip', 'fail'] as const),
+      backend: oneOf(values.backend, 'backend', BACKENDS),
+    },
+    { signal, onProgress },
+  );
+  process.stdout.write(values.json ? `${JSON.stringify({ outDir, accuracy: summary.accuracy, methods: summary.methods })}\n` : summarizeLocalization(summary, outDir));
+  return EXIT.ok;
+}
+
+async function runSanity(args: string[], signal: AbortSignal, onProgress: ProgressListener | undefined): Promise<number> {
+  const values = parse(args, {
+    model: { type: 'string' },
+    data: { type: 'string' },
+    images: { type: 'string' },
+    out: { type: 'string' },
+    methods: { type: 'string' },
+    'num-images': { type: 'string' },
+    seed: { type: 'string' },
+    mu: { type: 'string' },
+    labels: { type: 'string' },
+    'max-per-class': { type: 'string' },
+    'top-features': { type: 'string' },
+    'batch-size': { type: 'string' },
+    'on-bad-file': { type: 'string' },
+    backend: { type: 'string' },
+    json: { type: 'boolean' },
+    help: { type: 'boolean', short: 'h' },
+  });
+  if (values.help) {
+    process.stdout.write(EVAL_USAGE);
+    return EXIT.ok;
+  }
+  const { summary, outDir } = await evaluateSanity(
+    {
+      modelPath: required(values.model, 'model'),
+      dataDir: required(values.data, 'data'),
+      imagesDir: required(values.images, 'images'),
+      outDir: values.out ?? 'eval-sanity',
+      methods: list(values.methods),
+      numImages: integer(values['num-images'], 'num-images'),
+      seed: integer(values.seed, 'seed'),
+      params: { mu: decimal(values.mu, 'mu'), labels: oneOf(values.labels, 'labels', ['gt', 'predicted'] as const), batchSize: integer(values['batch-size'], 'batch-size') },
+      maxPerClass: integer(values['max-per-class'], 'max-per-class'),
+      topFeatures: integer(values['top-features'], 'top-features'),
+      onBadFile: oneOf(values['on-bad-file'], 'on-bad-file', ['skip', 'fail'] as const),
+      backend: oneOf(values.backend, 'backend', BACKENDS),
+    },
+    { signal, onProgress },
+  );
+  process.stdout.write(values.json ? `${JSON.stringify({ outDir, steps: summary.steps, methods: summary.methods, classSensitivity: summary.classSensitivity })}\n` : summarizeSanity(summary, outDir));
+  return EXIT.ok;
 }

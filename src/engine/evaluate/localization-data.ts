@@ -92,3 +92,19 @@ export function limitPerClass<T extends { label: number }>(items: T[], max: numb
     return n < max;
   });
 }
+
+/**
+ * The output folder is replaced whole: refuse one that holds anything but a previous output of the
+ * same evaluation (recognised by `marker`, e.g. localization.json), so a typo cannot delete a folder.
+ */
+export async function checkReplaceable(dir: string, marker: string): Promise<void> {
+  let entries: string[];
+  try {
+    entries = await fs.readdir(dir);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
+    throw new VebiError('BAD_ARGUMENT', `The output ${dir} exists and is not a folder; pass another --out.`, dir);
+  }
+  if (entries.length === 0 || entries.includes(marker)) return;
+  throw new VebiError('BAD_ARGUMENT', `The output folder ${dir} already holds other files (no ${marker}) and would be replaced; pass another --out or empty it.`, dir);
+}

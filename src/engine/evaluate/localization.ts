@@ -27,10 +27,13 @@ import { RateMeter } from '../progress/rate-meter';
 import { readInterpretation } from '../report/read-report';
 import { TOOL } from '../tool';
 import type { RunHooks } from '../interpret/interpret';
-import { limitPerClass, loadMaskedImage, reportWeights, scanMaskedDataset } from './localization-data';
+import { checkReplaceable, limitPerClass, loadMaskedImage, reportWeights, scanMaskedDataset } from './localization-data';
 import { localizationMarkdown } from './localization-markdown';
 import { summarizeMethod, type MethodRun } from './localization-summary';
 import { IOU_THRESHOLDS, iouOverThresholds } from './metrics';
+
+/** SmoothGrad's noise seed: reproducible runs (tfjs draws an unseeded stream for the default seed 0). */
+export const SMOOTHGRAD_SEED = 1;
 
 export interface LocalizationOptions {
   modelPath: string;
@@ -70,6 +73,7 @@ export async function evaluateLocalization(options: LocalizationOptions, hooks: 
   const outDir = path.resolve(options.outDir);
   const modelPath = path.resolve(options.modelPath);
 
+  await checkReplaceable(outDir, 'localization.json');
   hooks.onProgress?.({ stage: 'load', unit: 'steps', done: 0, total: 1, message: 'Reading the report, the images and the model' });
   const interpretation = await readInterpretation(options.reportDir);
   const { report } = interpretation;
@@ -84,7 +88,12 @@ export async function evaluateLocalization(options: LocalizationOptions, hooks: 
     const [height, width, channels] = model.inputShape;
     if (channels !== 1 && channels !== 3) throw new VebiError('MODEL_UNSUPPORTED', `The model takes ${channels}-channel input; only grey (1) and RGB (3) images are supported.`, model.path);
     const preprocessing = report.params.preprocessing;
-    const context: MethodContext = { weights, topFeatures, baseline: preprocess(new Uint8Array(height * width * channels), channels, preprocessing) }; // IG baseline: a black image
+    const context: MethodContext = {
+      weights,
+      topFeatures,
+      baseline: preprocess(new Uint8Array(height * width * channels), channels, preprocessing), // integrated gradients: a black image
+      seed: SMOOTHGRAD_SEED,
+    };
     // As `explain`: methods that read the interpretation see its feature layers, the others every layer.
     const modelFor = (method: ExplanationMethod): VebiModel => (method.needsWeights ? model : loaded);
     const timings: Record<string, number> = { loadMs: performance.now() - started };

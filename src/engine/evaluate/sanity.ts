@@ -28,7 +28,8 @@ import { restrictFeatureLayers } from '../model/restrict-feature-layers';
 import type { VebiModel } from '../model/types';
 import { stripUndefined } from '../strip-undefined';
 import { TOOL } from '../tool';
-import { limitPerClass } from './localization-data';
+import { SMOOTHGRAD_SEED } from './localization';
+import { checkReplaceable, limitPerClass } from './localization-data';
 import { sampleStd } from './localization-summary';
 import { SSIM_DEFAULTS, spearman, ssim } from './metrics';
 import { sanityMarkdown } from './sanity-markdown';
@@ -113,6 +114,7 @@ export async function evaluateSanity(options: SanityOptions, hooks: RunHooks = {
   const outDir = path.resolve(options.outDir);
   const modelPath = path.resolve(options.modelPath);
 
+  await checkReplaceable(outDir, 'sanity.json');
   hooks.onProgress?.({ stage: 'load', unit: 'steps', done: 0, total: 1, message: 'Reading the model and the images' });
   const sidecar = await readPreprocessingSidecar(modelPath);
   // The training folder is read as `interpret` reads it (class i = i-th folder, Python's sort order).
@@ -165,7 +167,7 @@ export async function evaluateSanity(options: SanityOptions, hooks: RunHooks = {
           if (s === 0) skipped = fit.skipped;
         }
         throwIfCancelled();
-        const context: MethodContext = { weights: fit?.weights, topFeatures, baseline };
+        const context: MethodContext = { weights: fit?.weights, topFeatures, baseline, seed: SMOOTHGRAD_SEED };
         const t0 = performance.now();
         for (const state of states) {
           if (state.error !== undefined) continue;

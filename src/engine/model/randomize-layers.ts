@@ -50,7 +50,8 @@ export function reinitializeLayer(layer: tf.layers.Layer, seed: number): void {
       if (BIAS.test(name)) return tf.zerosLike(value);
       if (!KERNEL.test(name)) return value;
       const { fanIn, fanOut } = fans(value.shape);
-      return tf.randomNormal(value.shape, 0, Math.sqrt(2 / (fanIn + fanOut)), 'float32', seed * 1000 + k);
+      // Never 0: tfjs draws an unseeded stream for a seed of 0.
+      return tf.randomNormal(value.shape, 0, Math.sqrt(2 / (fanIn + fanOut)), 'float32', seed * 1000 + k + 1);
     });
     layer.setWeights(values);
   });
