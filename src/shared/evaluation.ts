@@ -1,9 +1,18 @@
 /**
- * What the objective evaluations write (method.md section 5): localization.json and sanity.json.
+ * What the objective evaluations write (method.md section 5): localization.json, sanity.json,
+ * ablation.json and compare.json.
  * Plain data for the CLI and the panel: fractions in [0, 1] (the Markdown shows percentages),
  * times in milliseconds, paths absolute unless said otherwise.
  */
 import type { BackendName } from './params';
+
+/** The objective checks (method.md section 5), as the panel's Evaluation view runs and shows them. */
+export type EvaluationKind = 'comparison' | 'localization' | 'ablation' | 'sanity';
+
+export const EVALUATION_KINDS: readonly EvaluationKind[] = ['comparison', 'localization', 'ablation', 'sanity'];
+
+/** The summary each evaluation writes into its folder. */
+export const EVALUATION_FILES: Record<EvaluationKind, string> = { comparison: 'compare.json', localization: 'localization.json', ablation: 'ablation.json', sanity: 'sanity.json' };
 
 /** Which class an evaluation explains. */
 export type EvaluationTarget = 'ground-truth' | 'predicted';
@@ -79,7 +88,7 @@ export interface LocalizationReport extends EvaluationHeader {
 
 export interface MeanStd {
   mean: number;
-  /** Sample standard deviation over the images (0 with one image). */
+  /** Sample standard deviation (over images in sanity checks, over random draws in ablation; 0 with one). */
   std: number;
 }
 
@@ -138,6 +147,67 @@ export interface SanityReport extends EvaluationHeader {
   steps: SanityStep[];
   methods: SanityMethodResult[];
   classSensitivity: ClassSensitivity[];
+}
+
+// ---------------------------------------------------------------- ablation (ablation.json)
+
+/** How many relevant features to zero: a number, or all of the class's relevant features. */
+export type AblationCount = number | 'all';
+
+export interface ClassVsOthers {
+  /** Accuracy on the images of the ablated class. */
+  class: number;
+  /** Accuracy on the images of every other class. */
+  others: number;
+}
+
+export interface AblationPoint {
+  /** The count asked for. */
+  n: AblationCount;
+  /** Features actually zeroed: n capped at the class's number of relevant features. */
+  ablated: number;
+  relevant: ClassVsOthers;
+  random: { class: MeanStd; others: MeanStd };
+}
+
+export interface ClassAblation {
+  index: number;
+  name: string;
+  images: number;
+  /** Relevant features (positive weights of the non-negative fit), heaviest first. */
+  relevant: { index: number; layer: string; channel: number; weight: number }[];
+  baseline: ClassVsOthers;
+  points: AblationPoint[];
+}
+
+export interface AblationSummary {
+  kind: 'ablation';
+  tool: { name: string; version: string };
+  createdAt: string;
+  backend: BackendName;
+  backendThreads?: number;
+  model: { path: string; featureCount: number; numClasses: number };
+  /** The interpretation report whose weights define the relevant features. */
+  report: string;
+  data: { path: string; classes: string[]; numImages: number; skipped: { path: string; reason: string }[] };
+  params: {
+    counts: AblationCount[];
+    draws: number;
+    seed: number;
+    /** Random features are drawn uniformly from all m features, the same draws for every class. */
+    randomPool: 'all-features';
+    maxPerClass?: number;
+  };
+  /** Top-1 accuracy of the intact model on the folder. */
+  baselineAccuracy: number;
+  classes: ClassAblation[];
+  /**
+   * Averages over classes. Random: per draw, the mean over classes, then mean and std over draws.
+   */
+  average: { baseline: ClassVsOthers; points: AblationPoint[] };
+  /** Things the user should know (for example: the report was made from a model at another path). */
+  warnings: string[];
+  timings: Record<string, number>;
 }
 
 // ---------------------------------------------------------------- methods side by side

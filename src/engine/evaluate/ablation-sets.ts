@@ -8,7 +8,8 @@ import type { ChannelAblation } from '../model/types';
 const ZERO_WEIGHT = 1e-9;
 
 /** A count of features to ablate; 'all' = every relevant feature of the class. */
-export type AblationCount = number | 'all';
+export type { AblationCount } from '../../shared/evaluation';
+import type { AblationCount } from '../../shared/evaluation';
 
 /** Relevant features of class `c`: indices with a positive weight in W[:, c], heaviest first. */
 export function relevantFeatures(weights: Float32Array, featureCount: number, numClasses: number, c: number): number[] {

@@ -12,3 +12,5 @@ export type { SanityOptions, SanityResult } from './sanity';
 export { IOU_THRESHOLDS, binaryIoU, binarizeMask, iouOverThresholds, spearman, ssim } from './metrics';
 export type { SsimOptions, ThresholdIoU } from './metrics';
 export type { LocalizationReport, LocalizationMethodResult, LocalizationImage, SanityReport, SanityMethodResult, SanityStep, ClassSensitivity } from '../../shared/evaluation';
+export { compareMethods } from './compare-methods';
+export type { CompareOptions, CompareResult } from './compare-methods';

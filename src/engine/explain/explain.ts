@@ -27,7 +27,7 @@ import { TOOL } from '../tool';
 import { computeExplanation } from './compute-explanation';
 import { methodExplanation } from './method-explanation';
 import { explanationMethod } from './methods';
-import { renderHeatmapFiles } from './render-heatmaps';
+import { OVERLAY_MAX_SIDE, renderHeatmapFiles } from './render-heatmaps';
 
 export interface ExplainOptions {
   modelPath: string;
@@ -44,9 +44,6 @@ export interface ExplainResult {
   report: ExplanationReport;
   outDir: string;
 }
-
-/** Overlays are drawn on the original image, at most this many pixels on its long side. */
-const OVERLAY_MAX_SIDE = 512;
 
 export async function explain(options: ExplainOptions, hooks: RunHooks = {}): Promise<ExplainResult> {
   const started = performance.now();

@@ -10,6 +10,8 @@ export interface OriginalImage {
   channels: number;
 }
 
+/** Overlays are drawn on the original image, at most this many pixels on its long side. */
+export const OVERLAY_MAX_SIDE = 512;
 /** Overlay opacity of the heatmap in the saved PNGs (the panel has a slider). */
 const OVERLAY_ALPHA = 0.5;
 /** Small images (MNIST is 28x28) are enlarged to at least this long side, so the maps are legible. */
@@ -21,9 +23,9 @@ function enlarge(image: OriginalImage): OriginalImage {
   return { pixels: upscaleNearest(image.pixels, image.height, image.width, image.channels, factor), width: image.width * factor, height: image.height * factor, channels: image.channels };
 }
 
-export async function renderHeatmapFiles(dir: string, explanation: Explanation, source: OriginalImage) {
+/** Writes [0,1] maps of size height x width as colour heatmaps and overlays on the (enlarged) image. */
+export function heatmapFileWriter(dir: string, source: OriginalImage, height: number, width: number) {
   const original = enlarge(source);
-  const { height, width } = explanation;
   const enlarged = (map: Float32Array) => resizeMap(map, height, width, original.height, original.width, 'bilinear');
   const writeOverlay = async (file: string, big: Float32Array) => {
     await writePng(path.join(dir, file), overlayHeatmap(original.pixels, original.height, original.width, big, OVERLAY_ALPHA), original.width, original.height, 3);
@@ -35,8 +37,16 @@ export async function renderHeatmapFiles(dir: string, explanation: Explanation, 
     await writePng(path.join(dir, heatmap), applyColormap(big), original.width, original.height, 3);
     return { heatmap, overlay: await writeOverlay(`${stem}-overlay.png`, big) };
   };
-  const input = 'input.png';
-  await writePng(path.join(dir, input), original.pixels, original.width, original.height, original.channels as 1 | 3);
+  const writeInput = async (file = 'input.png') => {
+    await writePng(path.join(dir, file), original.pixels, original.width, original.height, original.channels as 1 | 3);
+    return file;
+  };
+  return { enlarged, writeOverlay, writeMap, writeInput };
+}
+
+export async function renderHeatmapFiles(dir: string, explanation: Explanation, source: OriginalImage) {
+  const { enlarged, writeOverlay, writeMap, writeInput } = heatmapFileWriter(dir, source, explanation.height, explanation.width);
+  const input = await writeInput();
   const features = await Promise.all(explanation.features.map((feature, i) => writeMap(`feature-${i + 1}`, feature.heatmap)));
   const combined = await writeMap('combined', explanation.combined);
   const absent = await Promise.all(explanation.absent.map((check, i) => (check.heatmap ? writeOverlay(`absent-${i + 1}-overlay.png`, enlarged(check.heatmap)) : undefined)));

@@ -27,6 +27,8 @@ h3 { font-size: 15px; margin: 18px 0 6px; }
 table { border-collapse: collapse; margin: 8px 0; } th, td { border: 1px solid var(--line); padding: 4px 8px; text-align: left; vertical-align: top; }
 th { background: var(--card); font-weight: 600; } td.num { text-align: right; font-variant-numeric: tabular-nums; }
 .grid { display: flex; flex-wrap: wrap; gap: 12px; }
+.tiles { display: grid; grid-template-columns: repeat(auto-fill, minmax(214px, 1fr)); gap: 12px; }
+.tiles .card div { font-size: 13px; }
 .card { background: var(--card); border: 1px solid var(--line); border-radius: 6px; padding: 10px; }
 .card img { image-rendering: pixelated; display: block; max-width: 100%; }
 .feature { display: grid; grid-template-columns: auto auto 1fr; gap: 10px; align-items: start; margin: 8px 0; }

@@ -42,6 +42,8 @@ export class UpsampledActivations extends ExplanationMethod {
       if (out.rank !== 4) return new Float32Array(height * width);
       return spatialToHeatmap(tf.slice(out, [0, 0, 0, f.channel], [1, -1, -1, 1]), height, width);
     });
-    return { heatmap: combineMax(maps), features, settings: { topFeatures } };
+    const flat = features.filter((f) => outputs[layers.indexOf(f.layer)].rank !== 4).length;
+    const note = flat ? `${flat} of the ${features.length} top features are units of vector layers, whose activation has no spatial map` : undefined;
+    return { heatmap: combineMax(maps), features, settings: { topFeatures, ...(note ? { note } : {}) } };
   }
 }
