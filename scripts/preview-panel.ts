@@ -5,7 +5,7 @@
  * not a test.
  *
  *   node --import tsx scripts/preview-panel.ts --report runs/mnist60k-conv --explanation runs/e-conv-3 \
- *     --out /tmp/preview --theme dark|light|hc --view overview|classes|explain
+ *     --evaluations runs/compare,runs/localization --out /tmp/preview --theme dark|light|hc --view overview|classes|explain|evaluation
  *
  * --theme and --view also take comma lists (dark,light,hc) or `all`. Options: --width N (1200),
  * --class N (class selected in Classes), --state progress|error|empty, --expand (open collapsibles).
@@ -16,18 +16,21 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium } from 'playwright-core';
-import type { PanelState, PanelView } from '../src/shared/panel-protocol';
+import { EVALUATION_FILES, EVALUATION_KINDS, type EvaluationKind } from '../src/shared/evaluation';
+import type { PanelState, PanelView, ShownEvaluation } from '../src/shared/panel-protocol';
 import type { ExplanationReport, InterpretReport } from '../src/shared/report';
 
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
 const THEMES = { dark: 'vscode-dark', light: 'vscode-light', hc: 'vscode-high-contrast' } as const;
 type Theme = keyof typeof THEMES;
-const VIEWS: PanelView[] = ['overview', 'classes', 'explain'];
+const VIEWS: PanelView[] = ['overview', 'classes', 'explain', 'evaluation'];
 const ROOT = path.resolve(__dirname, '..');
 
 interface Options {
   report?: string;
   explanation?: string;
+  /** Evaluation folders (compare, localization, ablation, sanity), comma-separated. */
+  evaluations: string[];
   out: string;
   themes: Theme[];
   views: PanelView[];
@@ -59,6 +62,7 @@ function parseArgs(argv: string[]): Options {
   return {
     report: args.get('report'),
     explanation: args.get('explanation'),
+    evaluations: (args.get('evaluations') ?? '').split(',').filter(Boolean),
     out: path.resolve(args.get('out') ?? '/tmp/vebi-preview'),
     themes: list(args.get('theme'), Object.keys(THEMES) as Theme[], 'dark'),
     views: list(args.get('view'), VIEWS, 'overview'),
@@ -85,9 +89,23 @@ async function panelState(options: Options, view: PanelView): Promise<PanelState
     const dir = path.resolve(options.explanation);
     state.explanation = { report: await readJson<ExplanationReport>(path.join(dir, 'explanation.json')), base: pathToFileURL(dir).href };
   }
+  for (const folder of options.state === 'empty' ? [] : options.evaluations) {
+    const dir = path.resolve(folder);
+    const kind = await evaluationKind(dir);
+    const summary = await readJson<ShownEvaluation['summary']>(path.join(dir, EVALUATION_FILES[kind]));
+    state.evaluations = { ...state.evaluations, [kind]: { kind, summary, base: pathToFileURL(dir).href } };
+  }
   if (options.state === 'progress') state.progress = { stage: 'features', done: 23_456, total: 60_000, unit: 'images', rate: 1538.7, etaSeconds: 23.7, message: 'batch 367 of 938' };
   if (options.state === 'error') state.error = { name: 'VebiError', code: 'MODEL_UNSUPPORTED', message: 'Keras .h5 models are not supported yet: convert it with tensorflowjs_converter, or wait for the Keras loader.', path: '/work/models/<script>alert(1)</script>.h5' };
   return state;
+}
+
+/** Which evaluation a folder holds, from its summary file's name. */
+async function evaluationKind(dir: string): Promise<EvaluationKind> {
+  const names = await fs.readdir(dir);
+  const kind = EVALUATION_KINDS.find((k) => names.includes(EVALUATION_FILES[k]));
+  if (!kind) throw new Error(`${dir} holds none of ${Object.values(EVALUATION_FILES).join(', ')}.`);
+  return kind;
 }
 
 /**
@@ -150,7 +168,7 @@ async function main(): Promise<void> {
   try {
     for (const view of options.views) {
       const stateScript = `preview-state-${view}.js`;
-      const ui = { view, opacity: 0.6, selectedClass: options.selectedClass, scroll: { overview: 0, classes: 0, explain: 0 } };
+      const ui = { view, opacity: 0.6, selectedClass: options.selectedClass, scroll: { overview: 0, classes: 0, explain: 0, evaluation: 0 } };
       const json = (value: unknown) => JSON.stringify(value).replace(/</g, '\\u003c');
       await fs.writeFile(path.join(options.out, stateScript), `window.__VEBI_PREVIEW_STATE__ = ${json(await panelState(options, view))};\nwindow.__VEBI_PREVIEW_UI__ = ${json(ui)};\n`);
       for (const theme of options.themes) {

@@ -1,6 +1,6 @@
 /**
- * The commands: interpret a model, explain an image, open / export the last report, clear the
- * cache, reveal a layer in the training code. Heavy work goes to the engine process; this side
+ * The commands: interpret a model, explain an image, evaluate the explanations, open / export the
+ * last report, clear the cache, reveal a layer in the training code. Heavy work goes to the engine process; this side
  * only moves paths, messages and JSON.
  */
 import { promises as fs } from 'node:fs';
@@ -8,10 +8,13 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { cancelledError, toPlainError } from '../shared/errors';
 import type { PlainError } from '../shared/errors';
-import type { PanelToHost } from '../shared/panel-protocol';
+import { EVALUATION_FILES, EVALUATION_KINDS } from '../shared/evaluation';
+import type { EvaluationKind } from '../shared/evaluation';
+import type { PanelToHost, ShownEvaluation } from '../shared/panel-protocol';
 import type { ProgressEvent } from '../shared/progress';
 import type { ExplanationReport, InterpretReport } from '../shared/report';
 import { withCancellableProgress } from './cancellation';
+import { EVALUATION_TITLES, PANEL_MAX_PER_CLASS, pickEvaluationInputs, pickEvaluationKind } from './evaluation-inputs';
 import type { EngineClient } from './engine-client';
 import { findLayerInText, TRAINING_CODE_EXCLUDE, TRAINING_CODE_GLOB } from './layer-locator';
 import { pickDataFolder, pickImage, pickModel } from './model-picker';
@@ -68,13 +71,9 @@ export class VebiController implements vscode.Disposable {
 
   async explainImage(uri?: vscode.Uri, fromPanel?: VebiPanel): Promise<void> {
     if (!(await this.requireTrust('Explain Image'))) return;
-    const modelPath = fromPanel?.modelPath ?? this.context.workspaceState.get<string>(LAST_MODEL_KEY);
-    const reportDir = modelPath ? this.paths.interpretationDir(modelPath) : undefined;
-    if (!modelPath || !reportDir || !(await exists(path.join(reportDir, 'report.json')))) {
-      const action = await vscode.window.showErrorMessage('VEBI: no interpreted model yet. Run "VEBI: Interpret Model" on a model first; explanations use its relevant features.', 'Interpret Model');
-      if (action) await vscode.commands.executeCommand('vebi.interpretModel');
-      return;
-    }
+    const interpreted = await this.interpretedModel(fromPanel, 'explanations use its relevant features');
+    if (!interpreted) return;
+    const { modelPath, reportDir } = interpreted;
     const image = await pickImage(uri);
     if (!image) return;
     const panel = this.panelFor(modelPath);
@@ -86,6 +85,26 @@ export class VebiController implements vscode.Disposable {
     );
     if (!outcome) return;
     panel.showExplanation(await readJson<ExplanationReport>(path.join(outDir, 'explanation.json')), outDir);
+  }
+
+  async evaluateExplanations(kind?: EvaluationKind, uri?: vscode.Uri, fromPanel?: VebiPanel): Promise<void> {
+    if (!(await this.requireTrust('Evaluate Explanations'))) return;
+    const interpreted = await this.interpretedModel(fromPanel, 'the evaluations compare its relevant features with the other methods');
+    if (!interpreted) return;
+    const { modelPath, reportDir } = interpreted;
+    const evaluation = kind ?? (await pickEvaluationKind());
+    if (!evaluation) return;
+    const report = await readJson<InterpretReport>(path.join(reportDir, 'report.json'));
+    const inputs = await pickEvaluationInputs(evaluation, report.data.path, uri);
+    if (!inputs) return;
+    const panel = this.panelFor(modelPath);
+    if (!panel.hasInterpretation) panel.showInterpretation(report, reportDir, true);
+    const outDir = this.paths.evaluationDir(modelPath, evaluation);
+    const settings = readSettings();
+    const job = { kind: evaluation, modelPath, reportDir, outDir, ...inputs, maxPerClass: PANEL_MAX_PER_CLASS[evaluation], backend: settings.backend };
+    const outcome = await this.runJob(`VEBI: ${EVALUATION_TITLES[evaluation].label.toLowerCase()}`, panel, (signal, progress) => this.engine.run({ type: 'evaluate', job }, { signal, onProgress: progress }));
+    if (!outcome) return;
+    await this.showStoredEvaluation(panel, evaluation, true);
   }
 
   async openLastReport(): Promise<void> {
@@ -158,6 +177,25 @@ export class VebiController implements vscode.Disposable {
     this.track(panel);
     const reportDir = this.paths.interpretationDir(modelPath);
     if (await exists(path.join(reportDir, 'report.json'))) panel.showInterpretation(await readJson<InterpretReport>(path.join(reportDir, 'report.json')), reportDir, true);
+    for (const kind of EVALUATION_KINDS) await this.showStoredEvaluation(panel, kind, false);
+  }
+
+  /** The model the command works on and its interpretation; offers to interpret when there is none. */
+  private async interpretedModel(fromPanel: VebiPanel | undefined, why: string): Promise<{ modelPath: string; reportDir: string } | undefined> {
+    const modelPath = fromPanel?.modelPath ?? this.context.workspaceState.get<string>(LAST_MODEL_KEY);
+    const reportDir = modelPath ? this.paths.interpretationDir(modelPath) : undefined;
+    if (modelPath && reportDir && (await exists(path.join(reportDir, 'report.json')))) return { modelPath, reportDir };
+    const action = await vscode.window.showErrorMessage(`VEBI: no interpreted model yet. Run "VEBI: Interpret Model" on a model first; ${why}.`, 'Interpret Model');
+    if (action) await vscode.commands.executeCommand('vebi.interpretModel');
+    return undefined;
+  }
+
+  /** Shows the stored result of one evaluation of the panel's model, if there is one. */
+  private async showStoredEvaluation(panel: VebiPanel, kind: EvaluationKind, reveal: boolean): Promise<void> {
+    const folder = this.paths.evaluationDir(panel.modelPath, kind);
+    const file = path.join(folder, EVALUATION_FILES[kind]);
+    if (!(await exists(file))) return;
+    panel.showEvaluation({ kind, summary: await readJson<ShownEvaluation['summary']>(file), folder } as Omit<ShownEvaluation, 'base'> & { folder: string }, reveal);
   }
 
   private panelFor(modelPath: string): VebiPanel {
@@ -214,6 +252,9 @@ export class VebiController implements vscode.Disposable {
       }
       case 'revealLayer':
         void this.revealLayer(panel, message.layer);
+        return;
+      case 'evaluate':
+        void this.evaluateExplanations(message.kind, undefined, panel);
         return;
       default:
         return;

@@ -26,6 +26,7 @@ export function activate(context: vscode.ExtensionContext): void {
     controller,
     command('vebi.interpretModel', (uri?: vscode.Uri) => controller.interpretModel(uri)),
     command('vebi.explainImage', (uri?: vscode.Uri) => controller.explainImage(uri)),
+    command('vebi.evaluateExplanations', () => controller.evaluateExplanations()),
     command('vebi.openLastReport', () => controller.openLastReport()),
     command('vebi.exportReport', () => controller.exportReport()),
     command('vebi.clearCache', () => controller.clearCache()),

@@ -5,6 +5,7 @@
  */
 import type { PlainError } from './errors';
 import type { BackendChoice, ExplainParams, InterpretParams } from './params';
+import type { EvaluationKind } from './evaluation';
 import type { ProgressEvent } from './progress';
 
 export interface InterpretJob {
@@ -27,12 +28,32 @@ export interface ExplainJob {
   backend: BackendChoice;
 }
 
+/** One evaluation of the panel's Evaluation view; which inputs it reads depends on `kind`. */
+export interface EvaluateJob {
+  kind: EvaluationKind;
+  modelPath: string;
+  /** The model's interpretation (VEBI's weights). */
+  reportDir: string;
+  outDir: string;
+  /** comparison: the image. */
+  imagePath?: string;
+  /** localization: images/ + masks/; ablation: labelled images; sanity: the training folder VEBI is re-fitted on. */
+  dataDir?: string;
+  /** At most this many images per class (ablation, sanity's re-fits, localization). */
+  maxPerClass?: number;
+  backend: BackendChoice;
+}
+
 export type EngineRequest =
   | { type: 'interpret'; id: number; job: InterpretJob }
   | { type: 'explain'; id: number; job: ExplainJob }
+  | { type: 'evaluate'; id: number; job: EvaluateJob }
   | { type: 'cancel'; id: number };
 
-export type EngineResult = { kind: 'interpretation'; outDir: string; cached: boolean; backend: string } | { kind: 'explanation'; outDir: string; backend: string };
+export type EngineResult =
+  | { kind: 'interpretation'; outDir: string; cached: boolean; backend: string }
+  | { kind: 'explanation'; outDir: string; backend: string }
+  | { kind: 'evaluation'; evaluation: EvaluationKind; outDir: string; backend: string };
 
 export type EngineEvent =
   | { type: 'ready'; pid: number }
@@ -49,5 +70,5 @@ export function isEngineEvent(value: unknown): value is EngineEvent {
 export function isEngineRequest(value: unknown): value is EngineRequest {
   if (typeof value !== 'object' || value === null) return false;
   const { type, id } = value as { type?: unknown; id?: unknown };
-  return (type === 'interpret' || type === 'explain' || type === 'cancel') && typeof id === 'number';
+  return (type === 'interpret' || type === 'explain' || type === 'evaluate' || type === 'cancel') && typeof id === 'number';
 }

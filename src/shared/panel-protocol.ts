@@ -4,10 +4,22 @@
  * sends each folder's webview URI (`base`) and the webview joins `${base}/${relativePath}`.
  */
 import type { PlainError } from './errors';
+import { EVALUATION_KINDS } from './evaluation';
+import type { AblationSummary, ComparisonReport, EvaluationKind, LocalizationReport, SanityReport } from './evaluation';
 import type { ProgressEvent } from './progress';
 import type { ExplanationReport, InterpretReport } from './report';
 
-export type PanelView = 'overview' | 'classes' | 'explain';
+export type PanelView = 'overview' | 'classes' | 'explain' | 'evaluation';
+
+/** An evaluation's summary (its JSON file) and the webview URI of its folder. */
+export type ShownEvaluation =
+  | { kind: 'comparison'; summary: ComparisonReport; base: string }
+  | { kind: 'localization'; summary: LocalizationReport; base: string }
+  | { kind: 'ablation'; summary: AblationSummary; base: string }
+  | { kind: 'sanity'; summary: SanityReport; base: string };
+
+/** The latest result of each evaluation. */
+export type ShownEvaluations = { [K in EvaluationKind]?: Extract<ShownEvaluation, { kind: K }> };
 
 export interface ShownInterpretation {
   report: InterpretReport;
@@ -28,6 +40,7 @@ export interface PanelState {
   modelPath: string;
   interpretation?: ShownInterpretation;
   explanation?: ShownExplanation;
+  evaluations?: ShownEvaluations;
   /** A run in progress, if any. */
   progress?: ProgressEvent;
   error?: PlainError;
@@ -39,6 +52,7 @@ export type HostToPanel =
   | { type: 'progress'; event: ProgressEvent | undefined }
   | { type: 'interpretation'; interpretation: ShownInterpretation }
   | { type: 'explanation'; explanation: ShownExplanation }
+  | { type: 'evaluation'; evaluation: ShownEvaluation }
   | { type: 'error'; error: PlainError | undefined }
   | { type: 'layerLocation'; layer: string; found: boolean; message: string }
   | { type: 'show'; view: PanelView };
@@ -54,9 +68,12 @@ export type PanelToHost =
   | { type: 'rerun' }
   | { type: 'cancel' }
   | { type: 'exportReport' }
+  /** Run an evaluation (the host asks for what it needs: an image, a folder). */
+  | { type: 'evaluate'; kind: EvaluationKind }
   | { type: 'viewChanged'; view: PanelView };
 
-const PANEL_TO_HOST_TYPES = new Set(['ready', 'pickImage', 'explainDatasetImage', 'explainUri', 'revealLayer', 'rerun', 'cancel', 'exportReport', 'viewChanged']);
+const PANEL_TO_HOST_TYPES = new Set(['ready', 'pickImage', 'explainDatasetImage', 'explainUri', 'revealLayer', 'rerun', 'cancel', 'exportReport', 'evaluate', 'viewChanged']);
+const PANEL_VIEWS: readonly PanelView[] = ['overview', 'classes', 'explain', 'evaluation'];
 
 /** Webview messages are untrusted input: check the shape before acting on one. */
 export function parsePanelMessage(value: unknown): PanelToHost | undefined {
@@ -72,7 +89,9 @@ export function parsePanelMessage(value: unknown): PanelToHost | undefined {
     case 'revealLayer':
       return text('layer') ? { type: 'revealLayer', layer: message.layer as string } : undefined;
     case 'viewChanged':
-      return message.view === 'overview' || message.view === 'classes' || message.view === 'explain' ? { type: 'viewChanged', view: message.view } : undefined;
+      return PANEL_VIEWS.includes(message.view as PanelView) ? { type: 'viewChanged', view: message.view as PanelView } : undefined;
+    case 'evaluate':
+      return EVALUATION_KINDS.includes(message.kind as EvaluationKind) ? { type: 'evaluate', kind: message.kind as EvaluationKind } : undefined;
     default:
       return { type: message.type } as PanelToHost;
   }

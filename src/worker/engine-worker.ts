@@ -8,6 +8,7 @@ import { isEngineRequest } from '../shared/engine-protocol';
 import type { EngineEvent, EngineRequest } from '../shared/engine-protocol';
 import type { ProgressEvent } from '../shared/progress';
 import { explain, interpret } from '../engine';
+import { runEvaluation } from './run-evaluation';
 
 const running = new Map<number, AbortController>();
 
@@ -28,6 +29,9 @@ async function run(request: Exclude<EngineRequest, { type: 'cancel' }>): Promise
       const { job } = request;
       const result = await interpret({ modelPath: job.modelPath, dataDir: job.dataDir, outDir: job.outDir, params: job.params, backend: job.backend, onBadFile: job.onBadFile, cacheDir: job.cacheDir }, hooks);
       send({ type: 'done', id: request.id, result: { kind: 'interpretation', outDir: result.outDir, cached: result.cached, backend: result.report.backend }, peakRssMB: peakRssMB() });
+    } else if (request.type === 'evaluate') {
+      const { outDir, backend } = await runEvaluation(request.job, hooks);
+      send({ type: 'done', id: request.id, result: { kind: 'evaluation', evaluation: request.job.kind, outDir, backend }, peakRssMB: peakRssMB() });
     } else {
       const { job } = request;
       const result = await explain({ modelPath: job.modelPath, imagePath: job.imagePath, reportDir: job.reportDir, outDir: job.outDir, params: job.params, backend: job.backend, cacheDir: null }, hooks);

@@ -18,10 +18,13 @@ test('panel messages: known shapes pass, anything else is dropped', () => {
   assert.deepEqual(parsePanelMessage({ type: 'ready' }), { type: 'ready' });
   assert.deepEqual(parsePanelMessage({ type: 'revealLayer', layer: 'conv1' }), { type: 'revealLayer', layer: 'conv1' });
   assert.deepEqual(parsePanelMessage({ type: 'viewChanged', view: 'classes' }), { type: 'viewChanged', view: 'classes' });
-  for (const bad of [null, 'ready', 42, {}, { type: 'rm -rf' }, { type: 'revealLayer' }, { type: 'revealLayer', layer: 7 }, { type: 'viewChanged', view: 'settings' }, { type: 'explainUri', uri: 'x'.repeat(5000) }]) {
+  assert.deepEqual(parsePanelMessage({ type: 'viewChanged', view: 'evaluation' }), { type: 'viewChanged', view: 'evaluation' });
+  assert.deepEqual(parsePanelMessage({ type: 'evaluate', kind: 'localization', extra: 1 }), { type: 'evaluate', kind: 'localization' });
+  for (const bad of [null, 'ready', 42, {}, { type: 'rm -rf' }, { type: 'revealLayer' }, { type: 'revealLayer', layer: 7 }, { type: 'viewChanged', view: 'settings' }, { type: 'explainUri', uri: 'x'.repeat(5000) }, { type: 'evaluate' }, { type: 'evaluate', kind: 'everything' }]) {
     assert.equal(parsePanelMessage(bad), undefined, JSON.stringify(bad)?.slice(0, 60));
   }
   assert.ok(isEngineRequest({ type: 'cancel', id: 3 }));
+  assert.ok(isEngineRequest({ type: 'evaluate', id: 4, job: {} }));
   assert.ok(!isEngineRequest({ type: 'cancel' }));
   assert.ok(isEngineEvent({ type: 'progress', id: 1, event: {} }));
   assert.ok(!isEngineEvent({ type: 'other' }));
@@ -96,6 +99,8 @@ test('storage paths: one folder per model, one per explained image, stable', () 
   assert.equal(paths.interpretationDir('/w/model/model.json'), paths.interpretationDir('/w/model/../model/model.json'));
   assert.notEqual(paths.interpretationDir('/w/a/model.json'), paths.interpretationDir('/w/b/model.json'));
   assert.ok(paths.explanationDir('/w/a/model.json', '/img/1.png').startsWith(path.dirname(paths.interpretationDir('/w/a/model.json'))));
+  assert.equal(path.dirname(paths.evaluationDir('/w/a/model.json', 'sanity')), path.dirname(paths.evaluationDir('/w/a/model.json', 'ablation')));
+  assert.notEqual(paths.evaluationDir('/w/a/model.json', 'sanity'), paths.evaluationDir('/w/b/model.json', 'sanity'));
 });
 
 test('progress text and overall percentage', () => {

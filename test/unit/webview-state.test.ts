@@ -4,6 +4,7 @@ import * as assert from 'node:assert/strict';
 import { applyHostMessage, emptyAppState, isHostMessage } from '../../webview-ui/src/state';
 import { DEFAULT_UI_STATE, parseUiState } from '../../webview-ui/src/ui-state';
 import { resourceUrl } from '../../webview-ui/src/resource-url';
+import type { ShownEvaluation } from '../../src/shared/panel-protocol';
 
 test('host messages: only host-shaped messages are accepted; each says what to redraw', () => {
   assert.ok(isHostMessage({ type: 'progress', event: undefined }));
@@ -16,11 +17,22 @@ test('host messages: only host-shaped messages are accepted; each says what to r
   assert.equal(state.panel.progress?.done, 1);
   assert.equal(applyHostMessage(state, { type: 'layerLocation', layer: 'conv1', found: false, message: 'not found' }), 'location');
   assert.deepEqual(state.locations.get('conv1'), { found: false, message: 'not found' });
+  // Evaluations accumulate by kind; a newer one of the same kind replaces the older.
+  const comparison = { kind: 'comparison', base: 'vscode-resource://c', summary: { kind: 'comparison', createdAt: 'then' } } as unknown as ShownEvaluation;
+  const ablation = { kind: 'ablation', base: 'vscode-resource://a', summary: { kind: 'ablation' } } as unknown as ShownEvaluation;
+  assert.equal(applyHostMessage(state, { type: 'evaluation', evaluation: comparison }), 'evaluation');
+  assert.equal(applyHostMessage(state, { type: 'evaluation', evaluation: ablation }), 'evaluation');
+  const newer = { ...comparison, base: 'vscode-resource://c2' } as ShownEvaluation;
+  applyHostMessage(state, { type: 'evaluation', evaluation: newer });
+  assert.deepEqual(Object.keys(state.panel.evaluations ?? {}).sort(), ['ablation', 'comparison']);
+  assert.equal(state.panel.evaluations?.comparison?.base, 'vscode-resource://c2');
+  assert.ok(isHostMessage({ type: 'evaluation', evaluation: comparison }));
 });
 
 test('saved UI state is validated: garbage falls back to defaults', () => {
   assert.deepEqual(parseUiState(undefined), DEFAULT_UI_STATE);
   assert.deepEqual(parseUiState({ view: 'settings', opacity: 7, selectedClass: -3 }).view, 'overview');
+  assert.equal(parseUiState({ ...DEFAULT_UI_STATE, view: 'evaluation' }).view, 'evaluation');
   const restored = parseUiState({ ...DEFAULT_UI_STATE, view: 'explain', opacity: 0.25 });
   assert.equal(restored.view, 'explain');
   assert.equal(restored.opacity, 0.25);

@@ -1,5 +1,5 @@
 /**
- * The panel's shell: header with actions, progress strip, error banner and the three views in
+ * The panel's shell: header with actions, progress strip, error banner and the four views in
  * tabs. Host messages update only the parts they change; UI state (view, scroll, opacity,
  * selected class) is saved through the host on every change.
  */
@@ -15,11 +15,12 @@ import type { PanelHost } from './vscode-api';
 import type { ViewContext } from './view-context';
 import { classesView } from './views/classes';
 import { emptyState } from './views/empty-state';
+import { evaluationView } from './views/evaluation';
 import { explainView } from './views/explain';
 import { overviewView } from './views/overview';
 
-const VIEW_TITLES: Record<PanelView, string> = { overview: 'Overview', classes: 'Classes', explain: 'Explain' };
-const RENDERERS: Record<PanelView, (ctx: ViewContext) => HTMLElement> = { overview: overviewView, classes: classesView, explain: explainView };
+const VIEW_TITLES: Record<PanelView, string> = { overview: 'Overview', classes: 'Classes', explain: 'Explain', evaluation: 'Evaluation' };
+const RENDERERS: Record<PanelView, (ctx: ViewContext) => HTMLElement> = { overview: overviewView, classes: classesView, explain: explainView, evaluation: evaluationView };
 
 export class PanelApp implements ViewContext {
   readonly state: AppState = emptyAppState();
@@ -85,6 +86,8 @@ export class PanelApp implements ViewContext {
         this.progress.update(this.state.panel.progress);
         this.updateHeader();
         if (!this.hasResults()) this.renderMain();
+        // The evaluation run buttons wait while something runs (no redraw: the view is image-heavy).
+        for (const button of this.panels.get('evaluation')?.querySelectorAll('[data-evaluate]') ?? []) button.toggleAttribute('disabled', this.state.panel.progress !== undefined);
         return;
       case 'error':
         this.error.update(this.state.panel.error);
@@ -92,6 +95,9 @@ export class PanelApp implements ViewContext {
       case 'interpretation':
       case 'explanation':
         this.renderMain();
+        return;
+      case 'evaluation':
+        this.renderView('evaluation');
         return;
       case 'location':
         if (message.type === 'layerLocation') updateLayerLocations(this.root, message.layer, { found: message.found, message: message.message });

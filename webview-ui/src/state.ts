@@ -16,13 +16,13 @@ export interface AppState {
 }
 
 /** Parts of the page a message invalidates. */
-export type Change = 'all' | 'progress' | 'error' | 'interpretation' | 'explanation' | 'location' | 'view';
+export type Change = 'all' | 'progress' | 'error' | 'interpretation' | 'explanation' | 'evaluation' | 'location' | 'view';
 
 export function emptyAppState(): AppState {
   return { panel: { modelPath: '', view: 'overview' }, locations: new Map() };
 }
 
-const HOST_TYPES = new Set<string>(['init', 'progress', 'interpretation', 'explanation', 'error', 'layerLocation', 'show']);
+const HOST_TYPES = new Set<string>(['init', 'progress', 'interpretation', 'explanation', 'evaluation', 'error', 'layerLocation', 'show']);
 
 /** Any page may post to the webview window: act only on messages shaped like the host's. */
 export function isHostMessage(value: unknown): value is HostToPanel {
@@ -43,6 +43,9 @@ export function applyHostMessage(state: AppState, message: HostToPanel): Change 
     case 'explanation':
       state.panel.explanation = message.explanation;
       return 'explanation';
+    case 'evaluation':
+      state.panel.evaluations = { ...state.panel.evaluations, [message.evaluation.kind]: message.evaluation };
+      return 'evaluation';
     case 'error':
       state.panel.error = message.error;
       return 'error';

@@ -16,9 +16,9 @@ export interface UiState {
   datasetImage?: string;
 }
 
-export const PANEL_VIEWS: readonly PanelView[] = ['overview', 'classes', 'explain'];
+export const PANEL_VIEWS: readonly PanelView[] = ['overview', 'classes', 'explain', 'evaluation'];
 
-export const DEFAULT_UI_STATE: UiState = { view: 'overview', opacity: 0.6, selectedClass: 0, scroll: { overview: 0, classes: 0, explain: 0 } };
+export const DEFAULT_UI_STATE: UiState = { view: 'overview', opacity: 0.6, selectedClass: 0, scroll: { overview: 0, classes: 0, explain: 0, evaluation: 0 } };
 
 export function isPanelView(value: unknown): value is PanelView {
   return typeof value === 'string' && (PANEL_VIEWS as readonly string[]).includes(value);
@@ -40,6 +40,7 @@ export function parseUiState(raw: unknown): UiState {
       overview: finite(scroll.overview, 0, 0, Number.MAX_SAFE_INTEGER),
       classes: finite(scroll.classes, 0, 0, Number.MAX_SAFE_INTEGER),
       explain: finite(scroll.explain, 0, 0, Number.MAX_SAFE_INTEGER),
+      evaluation: finite(scroll.evaluation, 0, 0, Number.MAX_SAFE_INTEGER),
     },
     datasetImage: typeof value.datasetImage === 'string' ? value.datasetImage : undefined,
   };

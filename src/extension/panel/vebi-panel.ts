@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { PlainError } from '../../shared/errors';
 import { parsePanelMessage } from '../../shared/panel-protocol';
-import type { HostToPanel, PanelState, PanelToHost, PanelView, ShownExplanation, ShownInterpretation } from '../../shared/panel-protocol';
+import type { HostToPanel, PanelState, PanelToHost, PanelView, ShownEvaluation, ShownExplanation, ShownInterpretation } from '../../shared/panel-protocol';
 import type { ProgressEvent } from '../../shared/progress';
 import type { ExplanationReport, InterpretReport } from '../../shared/report';
 import { buildPanelHtml } from './panel-html';
@@ -77,6 +77,14 @@ export class VebiPanel {
     this.state = { ...this.state, explanation, progress: undefined, error: undefined, view: 'explain' };
     void this.post({ type: 'explanation', explanation });
     void this.post({ type: 'show', view: 'explain' });
+  }
+
+  /** An evaluation's summary and folder; `reveal` switches to the Evaluation view (a fresh run) or not (restored results). */
+  showEvaluation(evaluation: Omit<ShownEvaluation, 'base'> & { folder: string }, reveal: boolean): void {
+    const shown = { kind: evaluation.kind, summary: evaluation.summary, base: this.folderUri(evaluation.folder) } as ShownEvaluation;
+    this.state = { ...this.state, evaluations: { ...this.state.evaluations, [shown.kind]: shown }, ...(reveal ? { progress: undefined, error: undefined, view: 'evaluation' as const } : {}) };
+    void this.post({ type: 'evaluation', evaluation: shown });
+    if (reveal) void this.post({ type: 'show', view: 'evaluation' });
   }
 
   showProgress(event: ProgressEvent | undefined): void {

@@ -2,7 +2,7 @@
 import { h } from '../dom';
 import { resourceUrl } from '../resource-url';
 
-export type ImageKind = 'crop' | 'strip' | 'input' | 'overlay' | 'thumb';
+export type ImageKind = 'crop' | 'strip' | 'input' | 'overlay' | 'thumb' | 'plot';
 
 export interface ReportImageOptions {
   base: string;

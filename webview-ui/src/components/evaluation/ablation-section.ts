@@ -1,0 +1,37 @@
+/** Accuracy when each class's relevant features are zeroed, against as many random features: table and plot. */
+import type { ShownEvaluation } from '../../../../src/shared/panel-protocol';
+import { h } from '../../dom';
+import { formatInteger, formatPercent } from '../../format';
+import { reportImage } from '../report-image';
+
+type Shown = Extract<ShownEvaluation, { kind: 'ablation' }>;
+
+export function ablationSection(shown: Shown): HTMLElement {
+  const { summary, base } = shown;
+  const { average } = summary;
+  const rows = average.points.map((p) => h('tr', null,
+    h('th', { scope: 'row', class: 'num' }, p.n === 'all' ? 'all relevant' : String(p.n)),
+    h('td', { class: 'num' }, formatPercent(p.relevant.class)),
+    h('td', { class: 'num' }, `${formatPercent(p.random.class.mean)} \u00b1 ${formatPercent(p.random.class.std)}`),
+    h('td', { class: 'num' }, formatPercent(p.relevant.others)),
+    h('td', { class: 'num' }, `${formatPercent(p.random.others.mean)} \u00b1 ${formatPercent(p.random.others.std)}`),
+  ));
+  return h('div', null,
+    h('p', { class: 'muted' }, `${formatInteger(summary.data.numImages)} images of ${summary.data.path} \u00b7 intact accuracy ${formatPercent(summary.baselineAccuracy)} \u00b7 ${summary.params.draws} random draws per count`),
+    summary.warnings.length ? h('ul', { class: 'warning-text' }, summary.warnings.map((w) => h('li', null, w))) : null,
+    h('div', { class: 'evaluation-pair' },
+      h('div', { class: 'table-scroll' }, h('table', { class: 'data-table', 'data-testid': 'ablation-table' },
+        h('caption', { class: 'visually-hidden' }, 'Accuracy after zeroing n features, averaged over classes'),
+        h('thead', null,
+          h('tr', null, h('th', { scope: 'col', rowspan: 2, class: 'num' }, 'Features zeroed'), h('th', { scope: 'colgroup', colspan: 2 }, 'Accuracy on the class'), h('th', { scope: 'colgroup', colspan: 2 }, 'On the other classes')),
+          h('tr', null, h('th', { scope: 'col', class: 'num' }, 'relevant'), h('th', { scope: 'col', class: 'num' }, 'random'), h('th', { scope: 'col', class: 'num' }, 'relevant'), h('th', { scope: 'col', class: 'num' }, 'random')),
+        ),
+        h('tbody', null,
+          h('tr', { class: 'muted-row' }, h('th', { scope: 'row', class: 'num' }, 'none'), h('td', { class: 'num' }, formatPercent(average.baseline.class)), h('td', null), h('td', { class: 'num' }, formatPercent(average.baseline.others)), h('td', null)),
+          rows,
+        ),
+      )),
+      reportImage({ base, path: 'ablation.png', alt: 'Accuracy against the number of zeroed features, relevant vs random', kind: 'plot' }),
+    ),
+  );
+}

@@ -1,0 +1,36 @@
+/** Explanations under cascading weight randomisation: similarity with the original, per method and step. */
+import type { ShownEvaluation } from '../../../../src/shared/panel-protocol';
+import { h } from '../../dom';
+import { formatNumber } from '../../format';
+import { reportImage } from '../report-image';
+
+type Shown = Extract<ShownEvaluation, { kind: 'sanity' }>;
+
+const value = (m: { mean: number } | null | undefined): string => (m ? formatNumber(m.mean, 2) : '\u2014');
+
+export function sanitySection(shown: Shown): HTMLElement {
+  const { summary, base } = shown;
+  const steps = summary.steps;
+  const stepHeader = steps.map((s) => h('th', { scope: 'col', class: 'num', title: s.randomized.length ? `re-initialised: ${s.randomized.join(', ')}` : 'the original model' }, s.layer ?? 'original'));
+  const rows = summary.methods.map((m) => h('tr', null,
+    h('th', { scope: 'row' }, m.displayName),
+    m.error ? h('td', { colspan: steps.length, class: 'warning-text' }, m.error) : m.spearman.map((v, i) => h('td', { class: 'num', title: `SSIM ${value(m.ssim[i])}` }, value(v))),
+  ));
+  const classRows = summary.classSensitivity.map((c) => h('tr', null, h('th', { scope: 'row' }, c.displayName), h('td', { class: 'num' }, c.error ? c.error : value(c.spearman)), h('td', { class: 'num' }, c.error ? '' : value(c.ssim))));
+  return h('div', null,
+    h('p', { class: 'muted' }, `${summary.images.length} images explained at every step; VEBI re-fitted on ${summary.data.numImages} images of ${summary.data.path} after each re-initialisation. A method that depends on the model should fall towards 0 from left to right.`),
+    h('div', { class: 'evaluation-pair' },
+      h('div', { class: 'table-scroll' }, h('table', { class: 'data-table', 'data-testid': 'sanity-table' },
+        h('caption', null, 'Spearman rank correlation with the original explanation (hover a cell for SSIM); layers re-initialised from the top down'),
+        h('thead', null, h('tr', null, h('th', { scope: 'col' }, 'Method'), stepHeader)),
+        h('tbody', null, rows),
+      )),
+      reportImage({ base, path: 'sanity.png', alt: 'Similarity with the original explanation against the randomisation step', kind: 'plot' }),
+    ),
+    h('div', { class: 'table-scroll' }, h('table', { class: 'data-table' },
+      h('caption', null, 'Top class vs second class on the original model: a method that depends on the class gives different maps (low values)'),
+      h('thead', null, h('tr', null, h('th', { scope: 'col' }, 'Method'), h('th', { scope: 'col', class: 'num' }, 'Spearman'), h('th', { scope: 'col', class: 'num' }, 'SSIM'))),
+      h('tbody', null, classRows),
+    )),
+  );
+}
