@@ -1,11 +1,10 @@
 /** The `vebi` command: argv -> engine, progress to stderr, results to stdout, documented exit codes. */
-import { parseArgs } from 'node:util';
-import type { ParseArgsConfig } from 'node:util';
 import { VebiError, toPlainError } from '../shared/errors';
 import { EXPLANATION_METHODS } from '../shared/params';
-import type { BackendChoice, LabelSource } from '../shared/params';
+import type { LabelSource } from '../shared/params';
 import { defaultCacheDir, explain, interpret, parsePreprocessing, TOOL } from '../engine';
 import type { RunHooks } from '../engine';
+import { BACKENDS, number, oneOf, parse, required } from './args';
 import { runDataset } from './commands/dataset';
 import { runEval } from './commands/eval';
 import { EXIT, exitCodeFor } from './exit-codes';
@@ -52,38 +51,10 @@ export async function main(argv: string[], signal: AbortSignal): Promise<number>
   }
 }
 
-function parse<O extends NonNullable<ParseArgsConfig['options']>>(args: string[], options: O) {
-  try {
-    return parseArgs({ args, options, strict: true as const, allowPositionals: false as const }).values;
-  } catch (error) {
-    throw new VebiError('BAD_ARGUMENT', (error as Error).message);
-  }
-}
-
-function required(value: unknown, flag: string): string {
-  if (typeof value !== 'string' || value === '') throw new VebiError('BAD_ARGUMENT', `Missing --${flag}.`);
-  return value;
-}
-
-function number(value: unknown, flag: string): number | undefined {
-  if (value === undefined) return undefined;
-  const parsed = Number(value);
-  if (typeof value !== 'string' || value.trim() === '' || !Number.isFinite(parsed)) throw new VebiError('BAD_ARGUMENT', `--${flag} needs a number (got "${String(value)}").`);
-  return parsed;
-}
-
-function oneOf<T extends string>(value: unknown, flag: string, allowed: readonly T[]): T | undefined {
-  if (value === undefined) return undefined;
-  if (!allowed.includes(value as T)) throw new VebiError('BAD_ARGUMENT', `--${flag} must be one of ${allowed.join(', ')} (got "${String(value)}").`);
-  return value as T;
-}
-
 function cacheDirOf(values: Record<string, unknown>): string | null {
   if (values['no-cache']) return null;
   return typeof values['cache-dir'] === 'string' ? values['cache-dir'] : defaultCacheDir();
 }
-
-const BACKENDS: readonly BackendChoice[] = ['auto', 'tensorflow', 'wasm', 'cpu'];
 
 async function runInterpret(args: string[], signal: AbortSignal, onProgress: RunHooks['onProgress']): Promise<number> {
   const values = parse(args, {

@@ -31,10 +31,11 @@ Usage:
         --method NAME        another explanation method instead of VEBI, for comparison:
                              ${METHOD_NAMES}
 
-  vebi eval ablation|localization|sanity --model M ... --out DIR
+  vebi eval ablation|localization|sanity|compare --model M ... --out DIR
       Objective checks of the explanations: accuracy when the relevant features are zeroed
       (vs random ones), IoU with ground-truth masks for every method, and explanations under
-      cascading weight randomisation. "vebi eval --help" lists each one's options.
+      cascading weight randomisation, and every method on one image side by side.
+      "vebi eval --help" lists each one's options.
 
   vebi dataset flowers --out DIR [--variant single-6c|double-12c] [--per-class N] [--size S] [--seed X]
       Draws synthetic flowers whose class is fixed by the colour of one part (or two), with

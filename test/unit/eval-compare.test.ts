@@ -11,6 +11,7 @@ import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { explain, interpret } from '../../src/engine';
 import { compareMethods } from '../../src/engine/evaluate';
+import { runEval } from '../../src/cli/commands/eval';
 import { decodePngSimple } from '../../src/engine/image/png-decode';
 import { EXPLANATION_METHODS } from '../../src/shared/params';
 import { isVebiError } from '../../src/shared/errors';
@@ -74,6 +75,23 @@ test('another class on request; unknown methods and classes are refused and noth
     await assert.rejects(compareMethods({ modelPath: fixture.modelPath, imagePath: image, reportDir, outDir: out, backend: 'wasm', ...options }), (error) => isVebiError(error) && error.code === 'BAD_ARGUMENT' && pattern.test(error.message));
     await assert.rejects(fs.access(out));
   }
+});
+
+test('vebi eval compare: the CLI handler writes the comparison and prints one line per method', async () => {
+  const out = path.join(scratch, 'cli-compare');
+  const printed: string[] = [];
+  const write = process.stdout.write.bind(process.stdout);
+  // Recorded and passed on: the test runner's own report goes through stdout too.
+  process.stdout.write = ((chunk: string, ...rest: never[]) => (printed.push(String(chunk)), write(chunk, ...rest))) as typeof process.stdout.write;
+  try {
+    const code = await runEval(['compare', '--model', fixture.modelPath, '--image', image, '--report', reportDir, '--out', out, '--methods', 'gradcam,guided-backprop', '--backend', 'wasm'], new AbortController().signal, undefined);
+    assert.equal(code, 0);
+  } finally {
+    process.stdout.write = write;
+  }
+  assert.match(printed.join(''), /Grad-CAM +\d+ ms\n +Guided backprop +\d+ ms/);
+  await fs.access(path.join(out, 'compare.json'));
+  await assert.rejects(runEval(['compare', '--model', fixture.modelPath, '--image', image, '--report', reportDir, '--class', 'two'], new AbortController().signal, undefined), /--class needs a number/);
 });
 
 test('a cancelled comparison writes nothing', async () => {

@@ -406,7 +406,7 @@ describe('vebi dataset (CLI handler)', () => {
     const outDir = path.join(tmp, 'cli-bad');
     await rejectsWith(runDataset(['mnist', '--out', outDir], signal), 'BAD_ARGUMENT', /Unknown dataset "mnist"/);
     await rejectsWith(runDataset(['flowers'], signal), 'BAD_ARGUMENT', /Missing --out/);
-    await rejectsWith(runDataset(['flowers', '--out', outDir, '--seed', 'abc'], signal), 'BAD_ARGUMENT', /--seed needs a whole number/);
+    await rejectsWith(runDataset(['flowers', '--out', outDir, '--seed', 'abc'], signal), 'BAD_ARGUMENT', /--seed needs a number/);
     await rejectsWith(runDataset(['flowers', '--out', outDir, '--variant', 'x'], signal), 'BAD_ARGUMENT', /variant "x"/);
     await rejectsWith(runDataset(['flowers', '--out', outDir, '--colour', 'red'], signal), 'BAD_ARGUMENT', /colour/);
     assert.equal(await exists(outDir), false);

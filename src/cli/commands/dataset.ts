@@ -1,8 +1,8 @@
 /** `vebi dataset flowers ...`: generates the an8Flower-style dataset and prints a summary. */
-import { parseArgs } from 'node:util';
 import { VebiError } from '../../shared/errors';
 import type { ProgressListener } from '../../shared/progress';
 import { FLOWERS_VARIANTS, generateFlowers, type FlowersResult, type FlowersVariant } from '../../engine/datasets';
+import { number, parse } from '../args';
 import { EXIT } from '../exit-codes';
 
 export const DATASET_USAGE = `vebi dataset flowers --out DIR [--variant ${FLOWERS_VARIANTS.join('|')}] [--per-class N] [--size S] [--seed X] [--json]
@@ -19,7 +19,15 @@ export async function runDataset(args: string[], signal: AbortSignal, onProgress
     return kind ? EXIT.ok : EXIT.usage;
   }
   if (kind !== 'flowers') throw new VebiError('BAD_ARGUMENT', `Unknown dataset "${kind}". Available: flowers.`);
-  const values = parseFlags(rest);
+  const values = parse(rest, {
+    variant: { type: 'string' },
+    'per-class': { type: 'string' },
+    size: { type: 'string' },
+    seed: { type: 'string' },
+    out: { type: 'string' },
+    json: { type: 'boolean' },
+    help: { type: 'boolean', short: 'h' },
+  });
   if (values.help) {
     process.stdout.write(DATASET_USAGE);
     return EXIT.ok;
@@ -28,44 +36,16 @@ export async function runDataset(args: string[], signal: AbortSignal, onProgress
   const result = await generateFlowers(
     {
       variant: (values.variant ?? 'single-6c') as FlowersVariant,
-      perClass: whole(values['per-class'], 'per-class', 100),
-      size: whole(values.size, 'size', 128),
-      seed: whole(values.seed, 'seed', 0),
+      // Whole numbers and ranges are checked by the engine; here only "is it a number at all".
+      perClass: number(values['per-class'], 'per-class') ?? 100,
+      size: number(values.size, 'size') ?? 128,
+      seed: number(values.seed, 'seed') ?? 0,
       outDir: values.out,
     },
     { signal, onProgress },
   );
   process.stdout.write(values.json ? `${JSON.stringify({ outDir: result.outDir, images: result.images, classes: result.classes.map((c) => c.name), seconds: result.seconds })}\n` : summarize(result));
   return EXIT.ok;
-}
-
-function parseFlags(args: string[]) {
-  try {
-    return parseArgs({
-      args,
-      strict: true,
-      allowPositionals: false,
-      options: {
-        variant: { type: 'string' },
-        'per-class': { type: 'string' },
-        size: { type: 'string' },
-        seed: { type: 'string' },
-        out: { type: 'string' },
-        json: { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    }).values;
-  } catch (error) {
-    throw new VebiError('BAD_ARGUMENT', (error as Error).message);
-  }
-}
-
-/** Range checks live in the engine; here only "is it a number at all". */
-function whole(value: string | undefined, flag: string, fallback: number): number {
-  if (value === undefined) return fallback;
-  const parsed = Number(value);
-  if (value.trim() === '' || !Number.isFinite(parsed)) throw new VebiError('BAD_ARGUMENT', `--${flag} needs a whole number (got "${value}").`);
-  return parsed;
 }
 
 function summarize(result: FlowersResult): string {

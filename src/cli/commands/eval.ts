@@ -1,15 +1,14 @@
 /**
  * `vebi eval <evaluation>`: the objective evaluations of method.md section 5. One table maps each
- * evaluation name to its handler; add `localization` and `sanity` there.
+ * evaluation name to its handler.
  */
-import { parseArgs } from 'node:util';
-import type { ParseArgsConfig } from 'node:util';
 import { VebiError } from '../../shared/errors';
-import type { BackendChoice } from '../../shared/params';
 import type { ProgressListener } from '../../shared/progress';
 import { evaluateAblation, evaluateLocalization, evaluateSanity } from '../../engine/evaluate';
 import type { AblationCount, AblationSummary } from '../../engine/evaluate';
+import { BACKENDS, integer, list, number, oneOf, parse, required } from '../args';
 import { EXIT } from '../exit-codes';
+import { COMPARE_USAGE, runCompare } from './eval-compare';
 import { summarizeLocalization, summarizeSanity } from './eval-summaries';
 
 type EvalHandler = (args: string[], signal: AbortSignal, onProgress: ProgressListener | undefined) => Promise<number>;
@@ -18,6 +17,7 @@ const EVALUATIONS: Record<string, { summary: string; run: EvalHandler }> = {
   ablation: { summary: 'accuracy when relevant vs random features are zeroed', run: runAblation },
   localization: { summary: 'IoU of explanations with ground-truth masks', run: runLocalization },
   sanity: { summary: 'explanations under model randomisation', run: runSanity },
+  compare: { summary: 'every method on one image, side by side', run: runCompare },
 };
 
 export const EVAL_USAGE = `Usage:
@@ -64,7 +64,8 @@ export const EVAL_USAGE = `Usage:
         --on-bad-file skip|fail
         --backend auto|tensorflow|wasm|cpu
         --json               print sanity.json's per-method figures as JSON
-`;
+
+${COMPARE_USAGE}`;
 
 export async function runEval(args: string[], signal: AbortSignal, onProgress: ProgressListener | undefined): Promise<number> {
   const [name, ...rest] = args;
@@ -75,26 +76,6 @@ export async function runEval(args: string[], signal: AbortSignal, onProgress: P
   const evaluation = EVALUATIONS[name];
   if (!evaluation) throw new VebiError('BAD_ARGUMENT', `Unknown evaluation "${name}". Evaluations: ${Object.keys(EVALUATIONS).join(', ')}.`);
   return evaluation.run(rest, signal, onProgress);
-}
-
-function parse<O extends NonNullable<ParseArgsConfig['options']>>(args: string[], options: O) {
-  try {
-    return parseArgs({ args, options, strict: true as const, allowPositionals: false as const }).values;
-  } catch (error) {
-    throw new VebiError('BAD_ARGUMENT', (error as Error).message);
-  }
-}
-
-function required(value: unknown, flag: string): string {
-  if (typeof value !== 'string' || value === '') throw new VebiError('BAD_ARGUMENT', `Missing --${flag}.`);
-  return value;
-}
-
-function integer(value: unknown, flag: string): number | undefined {
-  if (value === undefined) return undefined;
-  const parsed = Number(value);
-  if (typeof value !== 'string' || value.trim() === '' || !Number.isInteger(parsed)) throw new VebiError('BAD_ARGUMENT', `--${flag} needs an integer (got "${String(value)}").`);
-  return parsed;
 }
 
 export function parseCounts(value: unknown): AblationCount[] | undefined {
@@ -109,12 +90,6 @@ export function parseCounts(value: unknown): AblationCount[] | undefined {
       if (!Number.isInteger(n) || n < 0) throw new VebiError('BAD_ARGUMENT', `--counts takes integers >= 0 and "all", separated by commas (got "${s}").`);
       return n;
     });
-}
-
-function oneOf<T extends string>(value: unknown, flag: string, allowed: readonly T[]): T | undefined {
-  if (value === undefined) return undefined;
-  if (!allowed.includes(value as T)) throw new VebiError('BAD_ARGUMENT', `--${flag} must be one of ${allowed.join(', ')} (got "${String(value)}").`);
-  return value as T;
 }
 
 async function runAblation(args: string[], signal: AbortSignal, onProgress: ProgressListener | undefined): Promise<number> {
@@ -149,7 +124,7 @@ async function runAblation(args: string[], signal: AbortSignal, onProgress: Prog
       maxPerClass: integer(values['max-per-class'], 'max-per-class'),
       batchSize: integer(values['batch-size'], 'batch-size'),
       onBadFile: oneOf(values['on-bad-file'], 'on-bad-file', ['skip', 'fail'] as const),
-      backend: oneOf<BackendChoice>(values.backend, 'backend', ['auto', 'tensorflow', 'wasm', 'cpu']),
+      backend: oneOf(values.backend, 'backend', BACKENDS),
     },
     { signal, onProgress },
   );
@@ -168,19 +143,6 @@ function summarizeAblation(s: AblationSummary, outDir: string): string {
   ];
   return `${lines.join('\n')}\n`;
 }
-
-function decimal(value: unknown, flag: string): number | undefined {
-  if (value === undefined) return undefined;
-  const parsed = Number(value);
-  if (typeof value !== 'string' || value.trim() === '' || !Number.isFinite(parsed)) throw new VebiError('BAD_ARGUMENT', `--${flag} needs a number (got "${String(value)}").`);
-  return parsed;
-}
-
-function list(value: unknown): string[] | undefined {
-  return value === undefined ? undefined : String(value).split(',').map((s) => s.trim()).filter(Boolean);
-}
-
-const BACKENDS: readonly BackendChoice[] = ['auto', 'tensorflow', 'wasm', 'cpu'];
 
 async function runLocalization(args: string[], signal: AbortSignal, onProgress: ProgressListener | undefined): Promise<number> {
   const values = parse(args, {
@@ -252,7 +214,7 @@ async function runSanity(args: string[], signal: AbortSignal, onProgress: Progre
       methods: list(values.methods),
       numImages: integer(values['num-images'], 'num-images'),
       seed: integer(values.seed, 'seed'),
-      params: { mu: decimal(values.mu, 'mu'), labels: oneOf(values.labels, 'labels', ['gt', 'predicted'] as const), batchSize: integer(values['batch-size'], 'batch-size') },
+      params: { mu: number(values.mu, 'mu'), labels: oneOf(values.labels, 'labels', ['gt', 'predicted'] as const), batchSize: integer(values['batch-size'], 'batch-size') },
       maxPerClass: integer(values['max-per-class'], 'max-per-class'),
       topFeatures: integer(values['top-features'], 'top-features'),
       onBadFile: oneOf(values['on-bad-file'], 'on-bad-file', ['skip', 'fail'] as const),
