@@ -1,6 +1,6 @@
 /**
  * The extension in a real VS Code (code-server + Chromium): the palette commands, an interpretation
- * shown in the panel, an explanation, a cancelled run and a broken model. Every step leaves a
+ * shown in the panel, an explanation, the Evaluation view, a cancelled run and a broken model. Every step leaves a
  * screenshot in artifacts/e2e/. Run by test/e2e/run.sh, which installs code-server, packages the
  * .vsix and generates the workspace (scripts/make-e2e-workspace.ts).
  *   VEBI_E2E_WORKSPACE  the generated workspace (required)
@@ -17,7 +17,7 @@ const ROOT = path.resolve(__dirname, '..', '..');
 const WORKSPACE = process.env.VEBI_E2E_WORKSPACE ?? '';
 const VSIX = path.resolve(process.env.VEBI_E2E_VSIX ?? path.join(ROOT, 'vebi-vscode.vsix'));
 
-const COMMANDS = ['VEBI: Interpret Model', 'VEBI: Explain Image', 'VEBI: Open Last Report', 'VEBI: Export Report', 'VEBI: Clear Cached Results'];
+const COMMANDS = ['VEBI: Interpret Model', 'VEBI: Explain Image', 'VEBI: Evaluate Explanations', 'VEBI: Open Last Report', 'VEBI: Export Report', 'VEBI: Clear Cached Results'];
 /** The engine runs tfjs-wasm in a child of code-server's extension host; first runs load wasm and sharp. */
 const RUN_TIMEOUT = 120_000;
 const UI_TIMEOUT = 30_000;
@@ -174,6 +174,37 @@ describe('VEBI in a real VS Code (code-server)', { timeout: 15 * 60_000 }, () =>
     await features.last().scrollIntoViewIfNeeded();
     await waitForImages(app.locator('[data-testid="explain-feature"] img'), 'all images of the explained features', manifest.explainFeatures);
     await vscode.screenshot('explain-features');
+  });
+
+  scenario('Evaluate Explanations: every method side by side on the open image, then a feature ablation from the panel', async (vscode) => {
+    await vscode.quickOpen(manifest.explainImage);
+    await vscode.page.locator('.tabs-container .tab', { hasText: path.basename(manifest.explainImage) }).first().waitFor({ state: 'visible', timeout: UI_TIMEOUT });
+    await vscode.runCommand('VEBI: Evaluate Explanations');
+    await vscode.quickInput().locator('.quick-input-title', { hasText: 'VEBI: evaluate explanations' }).waitFor({ state: 'visible', timeout: UI_TIMEOUT });
+    await vscode.screenshot('evaluate-pick');
+    await vscode.pick('Compare methods on an image');
+    const app = await panel('model');
+    const comparison = app.locator('[data-testid="evaluation-comparison"]');
+    await comparison.waitFor({ state: 'visible', timeout: RUN_TIMEOUT });
+    // The input and one overlay per method (11), each a loaded image.
+    const tiles = await waitForImages(comparison.locator('img'), 'method overlays', 12);
+    assert.equal(tiles, 12);
+    for (const method of ['vebi', 'gradcam', 'guided-backprop', 'integrated-gradients']) assert.ok(await comparison.locator(`[data-testid="method-${method}"] img`).isVisible(), `${method} tile`);
+    await vscode.screenshot('evaluate-comparison');
+
+    // From the view's own button: the ablation asks which labelled images, then shows its table and plot.
+    await app.locator('[data-testid="evaluate-ablation"]').click();
+    await vscode.quickInput().locator('.quick-input-title', { hasText: 'VEBI: labelled images to measure the accuracy on' }).waitFor({ state: 'visible', timeout: UI_TIMEOUT });
+    await vscode.pick(/\bdata\s*$/);
+    const ablation = app.locator('[data-testid="evaluation-ablation"]');
+    await ablation.waitFor({ state: 'visible', timeout: RUN_TIMEOUT });
+    await waitForImages(ablation.locator('img'), 'ablation plot');
+    const rows = await ablation.locator('[data-testid="ablation-table"] tbody tr').count();
+    assert.ok(rows >= 3, `the ablation table has the intact row and a row per count (${rows})`);
+    await ablation.scrollIntoViewIfNeeded();
+    await vscode.screenshot('evaluate-ablation');
+    const errors = (await vscode.notifications()).filter((text) => /error|failed/i.test(text));
+    assert.deepEqual(errors, [], 'no error notification');
   });
 
   scenario('a long run is cancelled from its notification', async (vscode) => {

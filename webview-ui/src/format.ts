@@ -17,8 +17,9 @@ export function formatNumber(value: number, digits = 3): string {
 /** A probability or ratio as a percentage that stays readable for tiny values. */
 export function formatPercent(ratio: number, digits = 1): string {
   const percent = 100 * ratio;
-  if (percent > 0 && percent < 10 ** -digits) return `<${(10 ** -digits).toFixed(digits)} %`;
-  return `${percent.toFixed(digits)} %`;
+  // A no-break space: "100.0 %" never splits across lines.
+  if (percent > 0 && percent < 10 ** -digits) return `<${(10 ** -digits).toFixed(digits)}\u00a0%`;
+  return `${percent.toFixed(digits)}\u00a0%`;
 }
 
 export function formatSeconds(ms: number): string {
