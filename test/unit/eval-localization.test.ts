@@ -6,6 +6,7 @@
  */
 import { test, before, after } from 'node:test';
 import * as assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -21,6 +22,8 @@ import { summarizeMethod } from '../../src/engine/evaluate/localization-summary'
 import { IOU_THRESHOLDS, iouOverThresholds } from '../../src/engine/evaluate/metrics';
 import { explanationMethod } from '../../src/engine/explain/methods';
 import { writePng } from '../../src/engine/image';
+import { saveLayersModel } from '../../src/engine/model/save-layers-model';
+import { seedWeights } from '../helpers/tiny-models';
 import { EXPLANATION_METHODS } from '../../src/shared/params';
 import { isVebiError } from '../../src/shared/errors';
 import type { VebiErrorCode } from '../../src/shared/errors';
@@ -199,34 +202,51 @@ test('summary: mean and sample std over images, one best threshold for the datas
   assert.equal(failed.error, 'no spatial layer');
 });
 
-/** Runs `fn` with process.stdout.write captured. */
-async function captureStdout(fn: () => Promise<unknown>): Promise<string> {
-  const chunks: string[] = [];
-  const write = process.stdout.write.bind(process.stdout);
-  process.stdout.write = ((chunk: string | Uint8Array) => {
-    chunks.push(String(chunk));
-    return true;
-  }) as typeof process.stdout.write;
-  try {
-    await fn();
-  } finally {
-    process.stdout.write = write;
-  }
-  return chunks.join('');
+/** The real `vebi` command in a child process (stdout belongs to the test runner here). */
+function vebi(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', path.resolve(__dirname, '../../src/cli/index.ts'), ...args]);
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
 }
 
 test('CLI: vebi eval localization prints a short table; an unrelated output folder is not replaced', async () => {
   const out = path.join(scratch, 'loc-cli');
-  const args = ['localization', '--model', fixture.modelPath, '--data', masked, '--report', interpretation.outDir, '--out', out, '--methods', 'gradient,gradcam', '--max-per-class', '1'];
-  const text = await captureStdout(() => runEval(args, new AbortController().signal, undefined));
-  assert.match(text, /Localization of 2 method\(s\) on 3 images \(model accuracy 100\.0%\), explaining the ground-truth class/);
-  assert.match(text, /Gradient +\d+\.\d ± \d+\.\d +\d+\.\d at 0\.\d\d/);
-  assert.match(text, /Wrote .*localization\.json, localization\.md/);
-  // Running again over its own output replaces it; over a folder with other files, refuses.
-  await captureStdout(() => runEval(args, new AbortController().signal, undefined));
+  const args = ['eval', 'localization', '--model', fixture.modelPath, '--data', masked, '--report', interpretation.outDir, '--out', out, '--methods', 'gradient,gradcam', '--max-per-class', '1', '--backend', 'wasm'];
+  const ok = await vebi(args);
+  assert.equal(ok.code, 0, ok.stderr);
+  assert.match(ok.stdout, /Localization of 2 method\(s\) on 3 images \(model accuracy 100\.0%\), explaining the ground-truth class/);
+  assert.match(ok.stdout, /Gradient +\d+\.\d ± \d+\.\d +\d+\.\d at 0\.\d\d/);
+  assert.match(ok.stdout, /Wrote .*localization\.json, localization\.md/);
+  // Over a folder holding other files: refused (usage error), the folder kept.
   await fs.writeFile(path.join(scratch, 'unrelated.txt'), 'keep me');
-  await assert.rejects(runEval([...args.slice(0, -6), '--out', scratch], new AbortController().signal, undefined), code('BAD_ARGUMENT'));
+  const refused = await vebi([...args.slice(0, -8), '--out', scratch]);
+  assert.equal(refused.code, 2);
+  assert.match(refused.stderr, /already holds other files/);
   assert.equal(await fs.readFile(path.join(scratch, 'unrelated.txt'), 'utf8'), 'keep me');
   await assert.rejects(runEval(['localization', '--model', fixture.modelPath], new AbortController().signal, undefined), code('BAD_ARGUMENT'));
-  await assert.rejects(runEval([...args, '--target', 'both'], new AbortController().signal, undefined), code('BAD_ARGUMENT'));
+  await assert.rejects(runEval([...args.slice(1), '--target', 'both'], new AbortController().signal, undefined), code('BAD_ARGUMENT'));
+});
+
+test('localization: a method the model cannot run is reported, not fatal (Grad-CAM without a spatial layer)', async () => {
+  const net = tf.sequential();
+  net.add(tf.layers.flatten({ name: 'flat', inputShape: [S, S, 3] }));
+  net.add(tf.layers.dense({ name: 'hidden', units: 8, activation: 'relu' }));
+  net.add(tf.layers.dense({ name: 'out', units: 3, activation: 'softmax' }));
+  seedWeights(net, 4);
+  const modelPath = await saveLayersModel(net, path.join(scratch, 'dense-model'));
+  net.dispose();
+  const report = await interpret({ modelPath, dataDir: fixture.dataDir, outDir: path.join(scratch, 'dense-report'), backend: 'wasm', cacheDir: null, params: { topK: 1, mu: 5 } });
+  const { summary, outDir } = await evaluateLocalization({ modelPath, dataDir: masked, reportDir: report.outDir, outDir: path.join(scratch, 'loc-dense'), methods: ['gradcam', 'gradient'], maxPerClass: 1 });
+  const [cam, gradient] = summary.methods;
+  assert.match(cam.error ?? '', /spatial/);
+  assert.equal(cam.meanIoU, null);
+  assert.ok(summary.images.every((im) => im.meanIoU[0] === null && im.meanIoU[1] !== null));
+  assert.equal(gradient.error, undefined);
+  assert.match(summary.warnings.join('\n'), /Grad-CAM could not run/);
+  assert.match(await fs.readFile(path.join(outDir, 'localization.md'), 'utf8'), /\| Grad-CAM \| failed: /);
 });

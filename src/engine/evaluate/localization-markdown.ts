@@ -27,7 +27,7 @@ export function localizationMarkdown(s: LocalizationReport): string {
   const head = ['method', 'IoU (%)', 'best threshold: IoU (%)', 'IoU right / wrong prediction (%)', 'ms / image', ...(variant ? [`paper ${variant} (%)`] : [])];
   const rows = paperOrder(s.methods).map((m) => [
     m.displayName,
-    m.error ? `failed: ${m.error}` : `${pct(m.meanIoU)} ± ${pct(m.stdIoU, 2)}`,
+    m.error ? `failed: ${m.error.replace(/\|/g, '/')}` : `${pct(m.meanIoU)} ± ${pct(m.stdIoU, 2)}`,
     m.best ? `${pct(m.best.iou)} at ${m.best.threshold.toFixed(2)}` : '–',
     `${pct(m.byPrediction.correct)} / ${pct(m.byPrediction.wrong)}`,
     m.msPerImage === null ? '–' : m.msPerImage.toFixed(1),

@@ -132,7 +132,7 @@ export async function evaluateLocalization(options: LocalizationOptions, hooks: 
         try {
           const result = methods[k].explain(modelFor(methods[k]), input, explained, context);
           run.ms += performance.now() - start;
-          if (run.perImage.every((r) => r === null)) run.settings = result.settings;
+          if (Object.keys(run.settings).length === 0) run.settings = result.settings;
           const iou = iouOverThresholds(result.heatmap, mask, thresholds);
           run.perImage.push(iou.perThreshold);
           return iou.mean;
