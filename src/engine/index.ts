@@ -12,3 +12,7 @@ export { readInterpretation } from './report/read-report';
 export { loadModel } from './model/load-model';
 export { parsePreprocessing } from './data';
 export { TOOL } from './tool';
+export { compareMethods, evaluateAblation, evaluateLocalization, evaluateSanity } from './evaluate';
+export type { AblationOptions, CompareOptions, LocalizationOptions, SanityOptions } from './evaluate';
+export { generateFlowers } from './datasets';
+export type { FlowersOptions, FlowersResult, FlowersVariant } from './datasets';

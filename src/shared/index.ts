@@ -16,3 +16,13 @@ export type {
   AbsentFeatureCheck,
   ExplanationReport,
 } from './report';
+export { EVALUATION_FILES, EVALUATION_KINDS } from './evaluation';
+export type {
+  EvaluationKind,
+  EvaluationTarget,
+  AblationCount,
+  AblationSummary,
+  LocalizationReport,
+  SanityReport,
+  ComparisonReport,
+} from './evaluation';

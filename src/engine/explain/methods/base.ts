@@ -25,7 +25,7 @@ export interface MethodContext {
   /** Integrated gradients: path steps (default 32) and baseline (preprocessed H x W x C; default all zeros). */
   steps?: number;
   baseline?: Float32Array;
-  /** SmoothGrad: noisy samples (default 16), noise std as a fraction of the input's range (0.15), PRNG seed (0). */
+  /** SmoothGrad: noisy samples (default 16), noise std as a fraction of the input's range (0.15), PRNG seed (1; tfjs reads 0 as unseeded). */
   samples?: number;
   noise?: number;
   seed?: number;

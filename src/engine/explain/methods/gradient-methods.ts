@@ -75,7 +75,8 @@ export class SmoothGrad extends ExplanationMethod {
     const samples = countOption(context.samples, 16, 'SmoothGrad: samples');
     const batchSize = countOption(context.batchSize, 16, 'SmoothGrad: batch size');
     const noise = context.noise ?? 0.15;
-    const seed = context.seed ?? 0;
+    // tfjs takes seed 0 for "no seed" (Math.random): the default must be another number to repeat.
+    const seed = context.seed ?? 1;
     if (!(noise >= 0) || !Number.isFinite(seed)) throw new VebiError('BAD_ARGUMENT', `SmoothGrad: the noise level must be >= 0 and the seed a number (got ${noise}, ${seed}).`);
     let min = Infinity;
     let max = -Infinity;
