@@ -12,14 +12,13 @@ import type { ProgressListener } from '../../shared/progress';
 import { describeBackend, selectBackend } from '../backend/select-backend';
 import { checkClassCount, scanDataset } from '../data';
 import type { DatasetItem } from '../data';
+import { checkReportMatchesModel } from '../explain/report-weights';
 import { writeFolderAtomically } from '../fs/atomic-folder';
 import { FeatureTable } from '../interpret/feature-table';
 import { loadModel, resolveModelJson } from '../model/load-model';
 import { restrictFeatureLayers } from '../model/restrict-feature-layers';
-import type { VebiModel } from '../model/types';
 import { RateMeter } from '../progress/rate-meter';
 import { readInterpretation } from '../report/read-report';
-import type { LoadedInterpretation } from '../report/read-report';
 import { TOOL } from '../tool';
 import { classVsOthers, loadHeldOut, perClassAccuracy, predictAll } from './ablation-data';
 import { ablationMarkdown } from './ablation-markdown';
@@ -198,18 +197,3 @@ function limitPerClass(items: DatasetItem[], numClasses: number, max: number | u
   return items.filter((item) => taken[item.label]++ < max);
 }
 
-/** The report's weights index the features of the model it was made from: the layout must match. */
-function checkReportMatchesModel(interpretation: LoadedInterpretation, model: VebiModel): void {
-  const { report } = interpretation;
-  const layers = report.model.layers.filter((l) => l.isFeature).map((l) => l.name);
-  if (report.model.numClasses !== model.numClasses) {
-    throw new VebiError(
-      'CLASS_COUNT_MISMATCH',
-      `The report in ${interpretation.dir} has ${report.model.numClasses} classes but ${model.path} predicts ${model.numClasses}; run "vebi interpret" on this model first.`,
-      interpretation.dir,
-    );
-  }
-  if (report.model.featureCount !== model.featureCount || layers.join('\n') !== model.featureLayers.join('\n')) {
-    throw new VebiError('REPORT_INVALID', `The report in ${interpretation.dir} was made for a different model (${report.model.path}); run "vebi interpret" on ${model.path} first.`, interpretation.dir);
-  }
-}

@@ -13,6 +13,7 @@ import { decodeImage, decodeImageOriginal, preprocess } from '../data';
 import { explanationMethod, explanationMethods } from '../explain/methods';
 import type { MethodContext } from '../explain/methods';
 import { OVERLAY_MAX_SIDE, heatmapFileWriter } from '../explain/render-heatmaps';
+import { reportWeights } from '../explain/report-weights';
 import { writeFolderAtomically } from '../fs/atomic-folder';
 import type { RunHooks } from '../interpret/interpret';
 import { loadModel } from '../model/load-model';
@@ -20,7 +21,6 @@ import { restrictFeatureLayers } from '../model/restrict-feature-layers';
 import { readInterpretation } from '../report/read-report';
 import { TOOL } from '../tool';
 import { writeComparisonHtml } from './compare-html';
-import { reportWeights } from './localization-data';
 
 export interface CompareOptions {
   modelPath: string;

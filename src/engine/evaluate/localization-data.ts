@@ -9,10 +9,6 @@ import { VebiError } from '../../shared/errors';
 import type { Preprocessing } from '../../shared/params';
 import { decodeImage, preprocess, scanDataset } from '../data';
 import type { DatasetItem, ImageShape } from '../data';
-import type { ExplanationWeights } from '../explain/compute-explanation';
-import { FeatureTable } from '../interpret/feature-table';
-import type { VebiModel } from '../model/types';
-import type { LoadedInterpretation } from '../report/read-report';
 import { binarizeMask } from './metrics';
 
 export interface MaskedItem extends DatasetItem {
@@ -62,24 +58,6 @@ export async function loadMaskedImage(item: MaskedItem, shape: ImageShape, prepr
   ]);
   const mask = binarizeMask(maskPixels);
   return { input: preprocess(pixels, shape.channels, preprocessing), mask, maskArea: mask.reduce((n, v) => n + v, 0) };
-}
-
-/** The report's weights index the model's features: the layout must match. */
-export function reportWeights(interpretation: LoadedInterpretation, model: VebiModel): ExplanationWeights {
-  const { report } = interpretation;
-  const layers = report.model.layers.filter((l) => l.isFeature).map((l) => l.name);
-  if (report.model.numClasses !== model.numClasses || report.model.featureCount !== model.featureCount || layers.join('\n') !== model.featureLayers.join('\n')) {
-    throw new VebiError('REPORT_INVALID', `The report in ${interpretation.dir} was made for a different model (${report.model.path}); run "vebi interpret" on ${model.path} first.`, interpretation.dir);
-  }
-  const table = new FeatureTable(model.layers);
-  return {
-    nonNegative: interpretation.nonNegative,
-    signed: interpretation.signed,
-    peakResponses: interpretation.peakResponses,
-    numClasses: report.weights.numClasses,
-    feature: (i) => table.at(i),
-    l2Normalize: report.params.l2Normalize,
-  };
 }
 
 /** At most `max` items of each class, the first ones in folder order. */

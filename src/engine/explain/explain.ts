@@ -13,11 +13,9 @@ import { describeBackend, selectBackend } from '../backend/select-backend';
 import { hashModel } from '../cache/content-hash';
 import { ResultCache } from '../cache/result-cache';
 import { decodeImage, decodeImageOriginal, preprocess } from '../data';
-import { FeatureTable } from '../interpret/feature-table';
 import type { RunHooks } from '../interpret/interpret';
 import { loadModel } from '../model/load-model';
 import { restrictFeatureLayers } from '../model/restrict-feature-layers';
-import type { VebiModel } from '../model/types';
 import { writeFolderAtomically } from '../fs/atomic-folder';
 import { writeExplainHtml } from '../report/explain-html';
 import { readInterpretation } from '../report/read-report';
@@ -28,6 +26,7 @@ import { computeExplanation } from './compute-explanation';
 import { methodExplanation } from './method-explanation';
 import { explanationMethod } from './methods';
 import { OVERLAY_MAX_SIDE, renderHeatmapFiles } from './render-heatmaps';
+import { reportWeights } from './report-weights';
 
 export interface ExplainOptions {
   modelPath: string;
@@ -61,7 +60,7 @@ export async function explain(options: ExplainOptions, hooks: RunHooks = {}): Pr
   const loaded = await loadModel(modelPath);
   const model = restrictFeatureLayers(loaded, interpretation.report.params.layers);
   try {
-    checkReportMatchesModel(interpretation, model);
+    const weights = reportWeights(interpretation, model);
     const [height, width, channels] = model.inputShape;
     const timings: Record<string, number> = { loadMs: performance.now() - started };
     hooks.onProgress?.({ stage: 'explain', unit: 'steps', done: 0, total: 2 });
@@ -69,9 +68,7 @@ export async function explain(options: ExplainOptions, hooks: RunHooks = {}): Pr
     if (hooks.signal?.aborted) throw cancelledError();
 
     const t0 = performance.now();
-    const table = new FeatureTable(model.layers);
     const { report: interp } = interpretation;
-    const weights = { ...interpretation, numClasses: interp.weights.numClasses, feature: (i: number) => table.at(i), l2Normalize: interp.params.l2Normalize };
     const input = preprocess(pixels, channels, interp.params.preprocessing);
     // VEBI keeps its own path (features, absent checks); other methods give one map. Methods that do
     // not read the interpretation see every layer (Grad-CAM's default layer ignores --layers).
@@ -157,14 +154,6 @@ async function findReport(modelPath: string, options: ExplainOptions): Promise<s
     throw new VebiError('REPORT_NOT_FOUND', `No interpretation of ${modelPath} was found. Run "vebi interpret --model ${modelPath} --data <folder> --out <dir>" first, or pass --report <dir>.`, modelPath);
   }
   return cached;
-}
-
-function checkReportMatchesModel(interpretation: LoadedInterpretation, model: VebiModel): void {
-  const { report } = interpretation;
-  const same = report.model.featureCount === model.featureCount && report.model.numClasses === model.numClasses && report.model.layers.filter((l) => l.isFeature).map((l) => l.name).join('\n') === model.featureLayers.join('\n');
-  if (!same) {
-    throw new VebiError('REPORT_INVALID', `The report in ${interpretation.dir} was made for a different model (${report.model.path}); run "vebi interpret" on ${model.path} first.`, interpretation.dir);
-  }
 }
 
 /** Copies a feature's interpretation images into the explanation folder, so it stands alone. */
