@@ -4,7 +4,7 @@
  * sidecar (class names, preprocessing, training figures).
  *
  *   node --import tsx scripts/train-flowers.ts --data DIR --out MODEL_DIR
- *       [--test DIR | --val-split 0.2] [--epochs 8] [--seed 1] [--batch-size 64] [--lr 0.003] [--no-flip]
+ *       [--test DIR | --val-split 0.2] [--epochs 10] [--seed 1] [--batch-size 64] [--lr 0.003] [--no-flip]
  *
  * Deterministic for a seed: seeded initialisers, a seeded shuffle per epoch, a seeded split. The
  * network has a stride-2 convolution on purpose, so the paper's strided-convolution fix matters for
@@ -158,7 +158,7 @@ function splitItems(items: readonly DatasetItem[], classes: number, fraction: nu
 export async function trainFlowers(options: TrainFlowersOptions): Promise<TrainFlowersResult> {
   const log = options.log ?? (() => undefined);
   const seed = options.seed ?? 1;
-  const epochs = options.epochs ?? 8;
+  const epochs = options.epochs ?? 10;
   const batchSize = options.batchSize ?? 64;
   const backend = await selectBackend(options.backend ?? 'wasm');
   const started = performance.now();

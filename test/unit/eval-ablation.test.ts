@@ -284,7 +284,7 @@ test('ablation: cancelling during the runs rejects with CANCELLED and writes not
   await assert.rejects(
     evaluateAblation(
       { modelPath: fixture.modelPath, dataDir: fixture.dataDir, reportDir: interpretation.outDir, outDir: out, draws: 3, backend: 'wasm' },
-      { signal: controller.signal, onProgress: (e) => e.stage === 'explain' && e.done >= 2 && controller.abort() },
+      { signal: controller.signal, onProgress: (e) => e.stage === 'evaluate' && e.done >= 2 && controller.abort() },
     ),
     code('CANCELLED'),
   );

@@ -123,8 +123,7 @@ export async function evaluateAblation(options: AblationOptions, hooks: Evaluate
       if (hooks.signal?.aborted) throw cancelledError();
       const predictions = await predictAll(model, images, toChannelAblation(features, (f) => table.at(f)), hooks.signal);
       results.set(key, perClassAccuracy(predictions, images.labels, C));
-      // 'explain' until the shared progress protocol has an evaluation stage.
-      hooks.onProgress?.({ stage: 'explain', unit: 'steps', ...meter.update(results.size), message: `ablation runs over ${images.labels.length} images` });
+      hooks.onProgress?.({ stage: 'evaluate', unit: 'steps', ...meter.update(results.size), message: `ablation runs over ${images.labels.length} images` });
     }
     timings.ablationMs = performance.now() - t0;
     timings.forwardRuns = sets.size;
