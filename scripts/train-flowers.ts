@@ -19,6 +19,7 @@ import { decodeImageOriginal, imageBatches, scanDataset } from '../src/engine/da
 import type { DatasetItem } from '../src/engine/data';
 import { saveLayersModel } from '../src/engine/model/save-layers-model';
 import type { BackendChoice } from '../src/shared/params';
+import { mulberry32 } from '../src/engine/seeded-random';
 
 export interface LabelledImages {
   /** N x size x size x 3, preprocessed ('unit': x / 255). */
@@ -58,18 +59,6 @@ export interface TrainFlowersResult {
   trainSeconds: number;
   epochs: number;
   backend: string;
-}
-
-/** mulberry32: the split and the epoch shuffles. */
-function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 function shuffled<T>(list: readonly T[], rand: () => number): T[] {
@@ -143,7 +132,7 @@ async function accuracy(model: tf.LayersModel, data: LabelledImages, batchSize =
 
 /** Items of each class split by a seeded shuffle: the last `fraction` of each class is held out. */
 function splitItems(items: readonly DatasetItem[], classes: number, fraction: number, seed: number): { train: DatasetItem[]; test: DatasetItem[] } {
-  const rand = seeded(seed ^ 0x5eed);
+  const rand = mulberry32(seed ^ 0x5eed);
   const train: DatasetItem[] = [];
   const test: DatasetItem[] = [];
   for (let c = 0; c < classes; c++) {
@@ -185,7 +174,7 @@ export async function trainFlowers(options: TrainFlowersOptions): Promise<TrainF
   const optimizer = tf.train.adam(baseRate);
   model.compile({ optimizer, loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
   const flip = options.flip ?? true;
-  const rand = seeded(seed);
+  const rand = mulberry32(seed);
   const hwc = size * size * 3;
   const trainStart = performance.now();
   let trainAccuracy = 0;

@@ -3,6 +3,7 @@
  * non-negative fit) or n features drawn at random, and their (layer, channel) form for the model.
  */
 import type { ChannelAblation } from '../model/types';
+import { mixSeed, mulberry32 } from '../seeded-random';
 
 /** Weights at or below this are zero (the interpretation's own threshold). */
 const ZERO_WEIGHT = 1e-9;
@@ -24,23 +25,9 @@ export function effectiveCount(n: AblationCount, relevant: number): number {
   return n === 'all' ? relevant : Math.min(n, relevant);
 }
 
-/** mulberry32 seeded by a mix of the parts: independent streams per (seed, count, draw). */
+/** Independent streams per (seed, count, draw). */
 export function seededStream(...parts: number[]): () => number {
-  let h = 0x9e3779b9;
-  for (const p of parts) {
-    h = Math.imul(h ^ (p >>> 0), 0x85ebca6b);
-    h ^= h >>> 13;
-    h = Math.imul(h, 0xc2b2ae35);
-    h ^= h >>> 16;
-  }
-  let state = h >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  return mulberry32(mixSeed(...parts));
 }
 
 /**

@@ -5,7 +5,7 @@
 import type { FlowersClass } from './classes';
 import type { Element } from './geometry';
 import { SHARED_PALETTE, tint, type Rgb } from './palette';
-import { pick, type Random } from './prng';
+import { pick, type Random } from '../../seeded-random';
 
 /** The background is a pale tint of a palette colour, so any flower stands out against it. */
 const BACKGROUND_TINT = 0.45;

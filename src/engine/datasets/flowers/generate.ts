@@ -13,7 +13,7 @@ import { buildManifest, FLOWERS_MANIFEST, type FlowersManifestItem } from './man
 import { checkFlowersOptions, type FlowersOptions } from './options';
 import { checkOutputDir } from './output-dir';
 import { runPool } from './pool';
-import { mixSeed } from './prng';
+import { mixSeed } from '../../seeded-random';
 import { renderFlower } from './render';
 
 export interface FlowersHooks {

@@ -4,7 +4,7 @@
  * in pixels of a size x size canvas, listed back to front (the drawing order decides occlusion).
  */
 import type { FlowerPart } from './classes';
-import { integer, pick, uniform, type Random } from './prng';
+import { integer, pick, uniform, type Random } from '../../seeded-random';
 
 export type Shape =
   | { kind: 'canvas' }

@@ -9,7 +9,7 @@ import type { FlowerPart, FlowersClass } from './classes';
 import { colourGroups } from './colours';
 import { randomFlower, type Element } from './geometry';
 import type { Rgb } from './palette';
-import { mulberry32 } from './prng';
+import { mulberry32 } from '../../seeded-random';
 import { flowerSvg } from './svg';
 
 /** Visible area of each discriminative part, as a fraction of the image, at least this. */

@@ -1,6 +1,7 @@
 /**
- * A tiny seedable PRNG (mulberry32) and a seed mixer: each image gets its own stream derived from
- * (seed, class, index), so the bytes do not depend on the order in which concurrent renders finish.
+ * The engine's one seedable PRNG (mulberry32) and a seed mixer, for everything that must repeat
+ * exactly: the flowers (each image its own stream from (seed, class, index), so the bytes do not
+ * depend on the order concurrent renders finish), ablation's random draws, training shuffles.
  */
 export type Random = () => number;
 
