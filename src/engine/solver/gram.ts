@@ -2,9 +2,12 @@
  * Sufficient statistics of all per-class problems: G = X'X (shared), c_j = X'l_j and y_j'y_j (the
  * class count, labels being 0/1). X arrives as float32 rows, all at once or streamed in batches.
  *
- * Two kernels, measured on N = 60,000, m = 448 (wasm backend, SIMD, one thread):
- * - 'tf': tf.matMul on chunks of 1024 rows, float32 inside a chunk, summed in float64: ~1.3 s on two
- *   wasm threads (2 s on one); relative error of G entries ~2e-7 (vs sqrt(G_ii G_kk)), which moves
+ * Two kernels, measured on N = 60,000, m = 448 (wasm backend, SIMD):
+ * - 'tf': tf.matMul on chunks of 1024 rows, float32 inside a chunk, summed in float64, only the
+ *   column blocks on or above the diagonal (gram-tf-product.ts): 0.99-1.25 s on two wasm threads
+ *   (1.24-1.31 s with one full product per chunk; 2 s on one thread). 2048-row chunks are ~8 %
+ *   faster but their float32 sums lose enough precision to change an ill-conditioned fit's
+ *   objective at 2e-7 (the solver tests catch it). Relative error of G entries ~2e-7 (vs sqrt(G_ii G_kk)), which moves
  *   the fitted objective by ~1e-14 relative (bench/solver.ts checks it against the 'js' kernel);
  *   exactly symmetric, duplicate columns stay exactly equal, but an exact linear dependency among
  *   columns holds only to ~2e-7 in G while c = X'y is exact (float64): see l1-constrained.ts on what
@@ -12,10 +15,10 @@
  *   (single-threaded there, and ~4 ms a chunk).
  * - 'js': register-blocked float64 loop: ~5.5 s, exact to float64 rounding. Used on the cpu backend,
  *   whose matMul is slower still, and when exactness of G matters more than time.
- * Column blocks bound the size of one product and skip blocks below the diagonal when m is large.
  */
 import * as tf from '@tensorflow/tfjs';
 import { VebiError } from '../../shared/errors';
+import { TfChunkProduct } from './gram-tf-product';
 import type { L1Problem } from './problem';
 
 export type GramKernel = 'auto' | 'tf' | 'js';
@@ -23,9 +26,9 @@ export type GramKernel = 'auto' | 'tf' | 'js';
 export interface GramOptions {
   /** 'auto' picks 'js' on the cpu backend and 'tf' elsewhere. */
   kernel?: GramKernel;
-  /** Rows per float32 product (precision vs. overhead). Default 256. */
+  /** Rows per product (precision vs. overhead). Default 1024 ('tf'), 256 ('js'). */
   chunkRows?: number;
-  /** Columns per block product; blocks below the diagonal are skipped. Default 512. */
+  /** 'tf': columns per block product (at most; blocks are equal); blocks below the diagonal are skipped. Default 256. */
   blockColumns?: number;
 }
 
@@ -44,17 +47,17 @@ export interface GramData {
 
 /** Rows per product: 'tf' amortises XNNPACK's weight packing over more rows; 'js' keeps its block in cache. */
 const DEFAULT_CHUNK_ROWS = { tf: 1024, js: 256 } as const;
-const DEFAULT_BLOCK_COLUMNS = 512;
+/** Two blocks of 224 for m = 448: 3 of 4 products' work, each right operand packed once. */
+const DEFAULT_BLOCK_COLUMNS = 256;
 
 export class GramAccumulator {
   private readonly gram: Float64Array;
   private readonly xty: Float64Array;
   private readonly yty: Float64Array;
-  private readonly chunk: Float32Array;
-  /** The chunk transposed (m x chunkRows), for the 'tf' kernel's left operand. */
-  private readonly chunkT: Float32Array | undefined;
+  /** The 'js' kernel's chunk (row-major), or the 'tf' kernel's chunk product. */
+  private readonly chunk: Float32Array | undefined;
+  private readonly tfProduct: TfChunkProduct | undefined;
   private readonly chunkRows: number;
-  private readonly blockColumns: number;
   private readonly kernel: 'tf' | 'js';
   private buffered = 0;
   private total = 0;
@@ -72,12 +75,12 @@ export class GramAccumulator {
     const kernel = options.kernel ?? 'auto';
     this.kernel = kernel === 'auto' ? autoKernel() : kernel;
     this.chunkRows = Math.max(1, Math.floor(options.chunkRows ?? DEFAULT_CHUNK_ROWS[this.kernel]));
-    this.blockColumns = Math.max(1, Math.floor(options.blockColumns ?? DEFAULT_BLOCK_COLUMNS));
+    const blockColumns = Math.max(1, Math.floor(options.blockColumns ?? DEFAULT_BLOCK_COLUMNS));
     this.gram = new Float64Array(m * m);
     this.xty = new Float64Array(numClasses * m);
     this.yty = new Float64Array(numClasses);
-    this.chunk = new Float32Array(this.chunkRows * m);
-    if (this.kernel === 'tf') this.chunkT = new Float32Array(this.chunkRows * m);
+    if (this.kernel === 'tf') this.tfProduct = new TfChunkProduct(m, this.chunkRows, blockColumns);
+    else this.chunk = new Float32Array(this.chunkRows * m);
   }
 
   get rows(): number {
@@ -109,8 +112,8 @@ export class GramAccumulator {
     let r = 0;
     while (r < n) {
       const take = Math.min(n - r, this.chunkRows - this.buffered);
-      this.chunk.set(rows.subarray(r * m, (r + take) * m), this.buffered * m);
-      if (this.chunkT) transposeInto(rows, r, take, m, this.chunkT, this.buffered, this.chunkRows);
+      if (this.tfProduct) this.tfProduct.append(rows, r, take, this.buffered);
+      else this.chunk?.set(rows.subarray(r * m, (r + take) * m), this.buffered * m);
       this.buffered += take;
       r += take;
       if (this.buffered === this.chunkRows) this.flush();
@@ -131,9 +134,8 @@ export class GramAccumulator {
   private flush(): void {
     const rows = this.buffered;
     if (rows === 0) return;
-    const data = this.chunk.subarray(0, rows * this.m);
-    if (this.chunkT) addProductTf(data, this.chunkT, this.chunkRows, rows, this.m, this.blockColumns, this.gram);
-    else addProductJs(data, rows, this.m, this.gram);
+    if (this.tfProduct) this.tfProduct.addProductTo(this.gram, rows);
+    else if (this.chunk) addProductJs(this.chunk.subarray(0, rows * this.m), rows, this.m, this.gram);
     this.buffered = 0;
   }
 }
@@ -161,44 +163,6 @@ export function classProblem(data: GramData, j: number): L1Problem {
     throw new VebiError('BAD_ARGUMENT', `Class ${j} is outside 0..${data.numClasses - 1}.`);
   }
   return { gram: data.gram, xty: data.xty.subarray(j * data.m, (j + 1) * data.m), yty: data.yty[j], m: data.m };
-}
-
-/** Rows [from, from + count) of row-major `rows` (width m) into columns [at, at + count) of `out` (m x stride). */
-function transposeInto(rows: Float32Array, from: number, count: number, m: number, out: Float32Array, at: number, stride: number): void {
-  for (let r = 0; r < count; r++) {
-    const src = (from + r) * m;
-    const dst = at + r;
-    for (let i = 0; i < m; i++) out[i * stride + dst] = rows[src + i];
-  }
-}
-
-/** Upper-triangle blocks of X'X for one chunk, added into g (upper triangle only). */
-function addProductTf(data: Float32Array, dataT: Float32Array, stride: number, rows: number, m: number, blockColumns: number, g: Float64Array): void {
-  tf.tidy(() => {
-    const x = tf.tensor2d(data, [rows, m]);
-    // A partial last chunk: its columns are the first `rows` of each stride-long row of dataT.
-    const xt = rows === stride ? tf.tensor2d(dataT, [m, rows]) : tf.slice(tf.tensor2d(dataT, [m, stride]), [0, 0], [m, rows]);
-    for (let i0 = 0; i0 < m; i0 += blockColumns) {
-      const bi = Math.min(blockColumns, m - i0);
-      const left = bi === m ? xt : tf.slice(xt, [i0, 0], [bi, rows]);
-      for (let j0 = i0; j0 < m; j0 += blockColumns) {
-        const bj = Math.min(blockColumns, m - j0);
-        const right = bj === m ? x : tf.slice(x, [0, j0], [rows, bj]);
-        const product = tf.matMul(left, right);
-        const values = product.dataSync();
-        product.dispose();
-        if (right !== x) right.dispose();
-        for (let p = 0; p < bi; p++) {
-          const row = (i0 + p) * m + j0;
-          const src = p * bj;
-          // Only entries on or above the diagonal are kept; mirrorUpperToLower fills the rest.
-          const start = j0 === i0 ? p : 0;
-          for (let q = start; q < bj; q++) g[row + q] += values[src + q];
-        }
-      }
-      if (left !== xt) left.dispose();
-    }
-  });
 }
 
 /** Float64 register-blocked (2 x 4) upper triangle of X'X for one chunk, added into g. */
