@@ -11,6 +11,17 @@ import { EXIT } from '../exit-codes';
 import { COMPARE_USAGE, runCompare } from './eval-compare';
 import { summarizeLocalization, summarizeSanity } from './eval-summaries';
 
+/** Flags every evaluation takes. */
+const FLAGS = {
+  model: { type: 'string' },
+  out: { type: 'string' },
+  'max-per-class': { type: 'string' },
+  'on-bad-file': { type: 'string' },
+  backend: { type: 'string' },
+  json: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
 type EvalHandler = (args: string[], signal: AbortSignal, onProgress: ProgressListener | undefined) => Promise<number>;
 
 const EVALUATIONS: Record<string, { summary: string; run: EvalHandler }> = {
@@ -94,19 +105,13 @@ export function parseCounts(value: unknown): AblationCount[] | undefined {
 
 async function runAblation(args: string[], signal: AbortSignal, onProgress: ProgressListener | undefined): Promise<number> {
   const values = parse(args, {
-    model: { type: 'string' },
+    ...FLAGS,
     data: { type: 'string' },
     report: { type: 'string' },
-    out: { type: 'string' },
     counts: { type: 'string' },
     draws: { type: 'string' },
     seed: { type: 'string' },
-    'max-per-class': { type: 'string' },
     'batch-size': { type: 'string' },
-    'on-bad-file': { type: 'string' },
-    backend: { type: 'string' },
-    json: { type: 'boolean' },
-    help: { type: 'boolean', short: 'h' },
   });
   if (values.help) {
     process.stdout.write(EVAL_USAGE);
@@ -146,18 +151,12 @@ function summarizeAblation(s: AblationSummary, outDir: string): string {
 
 async function runLocalization(args: string[], signal: AbortSignal, onProgress: ProgressListener | undefined): Promise<number> {
   const values = parse(args, {
-    model: { type: 'string' },
+    ...FLAGS,
     data: { type: 'string' },
     report: { type: 'string' },
-    out: { type: 'string' },
     methods: { type: 'string' },
     target: { type: 'string' },
-    'max-per-class': { type: 'string' },
     'top-features': { type: 'string' },
-    'on-bad-file': { type: 'string' },
-    backend: { type: 'string' },
-    json: { type: 'boolean' },
-    help: { type: 'boolean', short: 'h' },
   });
   if (values.help) {
     process.stdout.write(EVAL_USAGE);
@@ -184,22 +183,16 @@ async function runLocalization(args: string[], signal: AbortSignal, onProgress: 
 
 async function runSanity(args: string[], signal: AbortSignal, onProgress: ProgressListener | undefined): Promise<number> {
   const values = parse(args, {
-    model: { type: 'string' },
+    ...FLAGS,
     data: { type: 'string' },
     images: { type: 'string' },
-    out: { type: 'string' },
     methods: { type: 'string' },
     'num-images': { type: 'string' },
     seed: { type: 'string' },
     mu: { type: 'string' },
     labels: { type: 'string' },
-    'max-per-class': { type: 'string' },
     'top-features': { type: 'string' },
     'batch-size': { type: 'string' },
-    'on-bad-file': { type: 'string' },
-    backend: { type: 'string' },
-    json: { type: 'boolean' },
-    help: { type: 'boolean', short: 'h' },
   });
   if (values.help) {
     process.stdout.write(EVAL_USAGE);
