@@ -23,25 +23,11 @@ import { readInterpretation } from '../src/engine/report/read-report';
 import type { BackendChoice } from '../src/shared/params';
 import { buildLeNet } from '../test/helpers/tiny-models';
 import { seededRandom } from '../test/helpers/seeded-random';
+import { syntheticWeights } from '../test/helpers/synthetic-weights';
 
 const ROOT = path.resolve(__dirname, '..');
 const LENET = path.join(ROOT, 'examples/mnist-lenet/model.json');
 const DIGITS = path.join(ROOT, 'data/mnist-test-sample');
-
-function syntheticWeights(model: VebiModel): ExplanationWeights {
-  const rand = seededRandom(3);
-  const m = model.featureCount;
-  const C = model.numClasses;
-  const table = new FeatureTable(model.layers);
-  return {
-    nonNegative: Float32Array.from({ length: m * C }, () => (rand() < 0.33 ? rand() : 0)),
-    signed: Float32Array.from({ length: m * C }, () => 2 * rand() - 1),
-    peakResponses: new Float32Array(m).fill(1),
-    numClasses: C,
-    feature: (i) => table.at(i),
-    l2Normalize: true,
-  };
-}
 
 async function reportWeights(model: VebiModel, dir: string): Promise<ExplanationWeights> {
   const interpretation = await readInterpretation(dir);

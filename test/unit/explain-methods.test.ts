@@ -16,16 +16,14 @@ import { useBackend } from '../helpers/backend';
 import { HAND_CAM, buildBranchy, buildHandCam, buildLeNet, randomImages, seedWeights, writeTinyGraphModel, writeTinyModel } from '../helpers/tiny-models';
 import { referenceModel, writeKerasArchive } from '../helpers/keras-fixture';
 import { makeImageFolder } from '../helpers/make-image-folder';
-import { seededRandom } from '../helpers/seeded-random';
 import { explain, interpret, loadModel } from '../../src/engine';
 import { explanationMethod, explanationMethods, defaultCamLayer, type MethodContext } from '../../src/engine/explain/methods';
-import type { ExplanationWeights } from '../../src/engine/explain/compute-explanation';
 import { minMaxNormalize, resizeMap, signalToHeatmap } from '../../src/engine/image';
-import { FeatureTable } from '../../src/engine/interpret/feature-table';
 import { LayerGraphModel } from '../../src/engine/model/layer-graph';
 import type { ProjectionOptions, VebiModel } from '../../src/engine/model/types';
 import { EXPLANATION_METHODS } from '../../src/shared/params';
 import { isVebiError } from '../../src/shared/errors';
+import { syntheticWeights } from '../helpers/synthetic-weights';
 
 let root: string;
 before(() => {
@@ -323,21 +321,6 @@ test('SmoothGrad: equals the gradient on a linear model; seeded, independent of 
 
 // ---------------------------------------------------------------- every method on every model kind
 
-/** An interpretation of seeded values: a third of the features relevant to each class. */
-function syntheticWeights(model: VebiModel, seed = 3): ExplanationWeights {
-  const rand = seededRandom(seed);
-  const m = model.featureCount;
-  const C = model.numClasses;
-  const table = new FeatureTable(model.layers);
-  return {
-    nonNegative: Float32Array.from({ length: m * C }, () => (rand() < 0.33 ? rand() : 0)),
-    signed: Float32Array.from({ length: m * C }, () => 2 * rand() - 1),
-    peakResponses: new Float32Array(m).fill(1),
-    numClasses: C,
-    feature: (i) => table.at(i),
-    l2Normalize: true,
-  };
-}
 
 interface Fixture {
   name: string;
