@@ -43,14 +43,15 @@ async function main(): Promise<void> {
     const r = JSON.parse(stdout.trim().split('\n').pop() as string) as Record<string, number>;
     process.stdout.write(`interpret, MNIST train, N = ${r.images} (m = ${r.features}):\n`);
     row('  feature extraction', r.imagesPerSecond, 'images/s', `${(r.featuresMs / 1000).toFixed(1)} s`);
-    row('  Gram matrix', r.gramMs, 'ms');
-    row('  solver, all classes, non-negative + signed (incl. Gram)', r.solveMs, 'ms');
+    row('  Gram matrix (built batch by batch in the extraction)', r.gramMs, 'ms');
+    row('  solver fits, all classes, non-negative + signed', r.solveMs, 'ms');
     row('  feature visualisations', r.visualsMs / 1000, 's');
     row('  interpret end to end', r.totalMs / 1000, 's');
     row('  peak RSS', r.peakRssMB, 'MB', `feature matrix ${r.featureMatrixMB.toFixed(1)} MB, model ${r.modelMB.toFixed(1)} MB`);
     row('  peak RSS above the process with backend + model', r.peakRssMB - r.baselineRssMB, 'MB', `baseline ${r.baselineRssMB.toFixed(0)} MB`);
     if (r.images === 60000) {
       targets.push({ name: 'interpret 60,000 MNIST images, end to end', value: r.totalMs / 1000, unit: 's', target: 60, below: true });
+      targets.push({ name: `solver on that job (m = ${r.features}), Gram + all fits`, value: r.gramMs + r.solveMs, unit: 'ms', target: 1000, below: true });
       const budget = 1.5 * (r.featureMatrixMB + r.modelMB);
       targets.push({ name: 'peak RSS above baseline vs 1.5 x (matrix + model)', value: r.peakRssMB - r.baselineRssMB, unit: 'MB', target: budget, below: true });
       targets.push({ name: 'whole-process peak RSS vs 1.5 x (matrix + model)', value: r.peakRssMB, unit: 'MB', target: budget, below: true });

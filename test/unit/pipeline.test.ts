@@ -9,7 +9,9 @@ import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { explain, interpret, computeExplanation, loadModel, readInterpretation } from '../../src/engine';
 import type { InterpretResult } from '../../src/engine';
-import { decodeImage, preprocess } from '../../src/engine/data';
+import { decodeImage, preprocess, scanDataset } from '../../src/engine/data';
+import { fitInterpretation } from '../../src/engine/interpret/fit-interpretation';
+import { DEFAULT_INTERPRET_PARAMS } from '../../src/shared/params';
 import { FeatureTable } from '../../src/engine/interpret/feature-table';
 import { isVebiError } from '../../src/shared/errors';
 import type { ProgressEvent } from '../../src/shared/progress';
@@ -65,6 +67,29 @@ test('report: feature layers, relevant features per class with exact fits, per-l
     assert.equal(Object.values(c.perLayer).reduce((a, b) => a + b, 0), c.relevant.length);
     assert.ok(c.absent.every((f) => f.weight < 0));
     assert.equal(c.count, 20);
+  }
+});
+
+test('the Gram built batch by batch (7 images) gives the fits of the whole feature matrix in one product', async () => {
+  const model = await loadModel(fixture.modelPath);
+  try {
+    const { items } = await scanDataset(fixture.dataDir);
+    const params = { ...DEFAULT_INTERPRET_PARAMS, ...first.report.params };
+    const whole = await fitInterpretation(model, items, { ...params, batchSize: items.length });
+    const streamed = await fitInterpretation(model, items, { ...params, batchSize: 7 });
+    const written = await readInterpretation(first.outDir);
+    for (const [name, a, b] of [
+      ['non-negative', whole.weights.nonNegative, streamed.weights.nonNegative],
+      ['signed', whole.weights.signed, streamed.weights.signed],
+      ['written non-negative', whole.weights.nonNegative, written.nonNegative],
+    ] as const) {
+      assert.equal(a.length, b.length);
+      const diff = a.reduce((d, v, i) => Math.max(d, Math.abs(v - b[i])), 0);
+      assert.ok(diff < 1e-6, `${name} weights differ by ${diff}`);
+    }
+    assert.ok(whole.relevantFeatures > 0);
+  } finally {
+    model.dispose();
   }
 });
 

@@ -1,6 +1,7 @@
 /**
- * Streams a labelled image folder through the model and builds the N x m feature matrix, the
- * model's predictions and the per-feature top-k images. Memory grows only with the matrix itself.
+ * Streams a labelled image folder through the model: each batch's feature rows go to a sink (the
+ * Gram accumulator) and are dropped, so memory is per batch plus the labels, the model's predictions
+ * and the per-feature top-k images (m x k), whatever N is.
  */
 import * as tf from '@tensorflow/tfjs';
 import type { Preprocessing } from '../../shared/params';
@@ -20,11 +21,11 @@ export interface ExtractionOptions {
   onBadFile: 'skip' | 'fail';
   signal?: AbortSignal;
   onProgress?: ProgressListener;
+  /** Receives each batch's feature rows (row-major B x m), true labels and predicted classes; the rows are not kept. */
+  onVectors?: (rows: Float32Array, labels: Int32Array, predictions: Int32Array) => void;
 }
 
 export interface ExtractionResult {
-  /** Row-major N x m feature matrix of the images that decoded. */
-  features: Float32Array;
   count: number;
   featureCount: number;
   /** Items in row order (skipped files removed). */
@@ -38,7 +39,6 @@ export interface ExtractionResult {
 export async function extractFeatures(model: VebiModel, items: DatasetItem[], options: ExtractionOptions): Promise<ExtractionResult> {
   const m = model.featureCount;
   const [height, width, channels] = model.inputShape;
-  const features = new Float32Array(items.length * m);
   const labels = new Int32Array(items.length);
   const predictions = new Int32Array(items.length);
   const kept: DatasetItem[] = [];
@@ -69,26 +69,26 @@ export async function extractFeatures(model: VebiModel, items: DatasetItem[], op
           predicted: tf.argMax(probs, 1),
         };
       });
-      const [vectorData, peakData, positionData, predictedData] = await Promise.all([
-        vectors.data() as Promise<Float32Array>,
-        peaks.data() as Promise<Float32Array>,
-        positions.data() as Promise<Int32Array>,
-        predicted.data() as Promise<Int32Array>,
-      ]);
+      // dataSync, not data(): on CPU backends both copy synchronously, but the read-backs behind
+      // awaited promises outlived the young generation and piled up as ~55 MB of garbage buffers
+      // before a full GC (peak RSS +84 MB above baseline on 60,000 MNIST images; +32 MB this way).
+      const vectorData = vectors.dataSync() as Float32Array;
+      const peakData = peaks.dataSync() as Float32Array;
+      const positionData = positions.dataSync() as Int32Array;
+      const predictedData = predicted.dataSync() as Int32Array;
       tf.dispose([vectors, peaks, positions, predicted]);
-      features.set(vectorData, row * m);
       topK.addBatch(peakData, positionData, size, row);
       for (let i = 0; i < size; i++) {
         labels[row + i] = batch.items[i].label;
         predictions[row + i] = predictedData[i];
         kept.push(batch.items[i]);
       }
+      options.onVectors?.(vectorData, labels.subarray(row, row + size), predictions.subarray(row, row + size));
       row += size;
     }
     options.onProgress?.({ stage: 'features', unit: 'images', ...meter.update(seen) });
   }
   return {
-    features: row === items.length ? features : features.slice(0, row * m),
     count: row,
     featureCount: m,
     items: kept,

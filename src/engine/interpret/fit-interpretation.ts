@@ -12,7 +12,7 @@ import type { ExplanationWeights } from '../explain/compute-explanation';
 import { extractFeatures } from '../features/extract-features';
 import type { VebiModel } from '../model/types';
 import { FeatureTable } from './feature-table';
-import { fitClassWeights, weightMatrix } from './fit-weights';
+import { StreamedGram, fitClassWeights, weightMatrix } from './fit-weights';
 
 export type FitParams = Pick<InterpretParams, 'mu' | 'labels' | 'batchSize' | 'preprocessing' | 'l2Normalize'>;
 
@@ -36,6 +36,7 @@ export async function fitInterpretation(
   params: FitParams,
   hooks: { signal?: AbortSignal; onProgress?: ProgressListener; onBadFile?: 'skip' | 'fail' } = {},
 ): Promise<FittedInterpretation> {
+  const streamedGram = new StreamedGram(model.featureCount, model.numClasses, params.labels);
   const extraction = await extractFeatures(model, items, {
     preprocessing: params.preprocessing,
     batchSize: params.batchSize,
@@ -44,12 +45,12 @@ export async function fitInterpretation(
     onBadFile: hooks.onBadFile ?? 'skip',
     signal: hooks.signal,
     onProgress: hooks.onProgress,
+    onVectors: streamedGram.add,
   });
   if (extraction.count === 0) throw new VebiError('DATA_NOT_FOUND', 'None of the training images could be read; check the files listed as skipped.');
   const { count, featureCount: m, labels, predictions } = extraction;
   const C = model.numClasses;
-  const targets = params.labels === 'gt' ? labels : predictions;
-  const fits = await fitClassWeights(extraction.features, count, m, targets, C, params.mu, hooks);
+  const fits = await fitClassWeights(streamedGram.finish(), params.mu, hooks);
   const nonNegative = weightMatrix(fits.nonNegative, m, C);
   const peakResponses = new Float32Array(m);
   for (let f = 0; f < m; f++) peakResponses[f] = extraction.topK.top(f)[0]?.response ?? 0;

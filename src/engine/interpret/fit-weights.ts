@@ -1,10 +1,13 @@
 /**
  * Relevant features of every class (method.md section 2): per class the L1-ball constrained least
  * squares of the one-hot label on the feature matrix, non-negative and signed, sharing one Gram matrix.
+ * The Gram statistics are accumulated while the features stream in (StreamedGram), so the N x m
+ * matrix itself is never held: memory is m x m whatever N is.
  */
 import { cancelledError } from '../../shared/errors';
+import type { LabelSource } from '../../shared/params';
 import type { ProgressListener } from '../../shared/progress';
-import { buildGram, classProblem, solveL1Constrained } from '../solver';
+import { GramAccumulator, classProblem, solveL1Constrained, type GramData } from '../solver';
 
 export interface ClassFit {
   w: Float64Array;
@@ -18,35 +21,52 @@ export interface ClassFit {
 export interface WeightFits {
   nonNegative: ClassFit[];
   signed: ClassFit[];
-  gramMs: number;
+}
+
+/** Feeds feature rows to a Gram accumulator against the chosen targets (true labels or predictions). */
+export class StreamedGram {
+  private readonly accumulator: GramAccumulator;
+  /** Time spent in the Gram build (inside the extraction's time). */
+  ms = 0;
+
+  constructor(featureCount: number, numClasses: number, private readonly targets: LabelSource) {
+    this.accumulator = new GramAccumulator(featureCount, numClasses);
+  }
+
+  /** Extraction's per-batch sink (ExtractionOptions.onVectors). */
+  readonly add = (rows: Float32Array, labels: Int32Array, predictions: Int32Array): void => {
+    const start = performance.now();
+    this.accumulator.add(rows, this.targets === 'gt' ? labels : predictions);
+    this.ms += performance.now() - start;
+  };
+
+  finish(): GramData {
+    const start = performance.now();
+    const data = this.accumulator.finish();
+    this.ms += performance.now() - start;
+    return data;
+  }
 }
 
 export async function fitClassWeights(
-  features: Float32Array,
-  count: number,
-  featureCount: number,
-  labels: Int32Array,
-  numClasses: number,
+  gram: GramData,
   mu: number,
   hooks: { signal?: AbortSignal; onProgress?: ProgressListener },
 ): Promise<WeightFits> {
-  const start = performance.now();
-  const gram = buildGram(features.subarray(0, count * featureCount), labels.subarray(0, count), featureCount, numClasses);
-  const gramMs = performance.now() - start;
   const nonNegative: ClassFit[] = [];
   const signed: ClassFit[] = [];
-  for (let j = 0; j < numClasses; j++) {
+  for (let j = 0; j < gram.numClasses; j++) {
     const problem = classProblem(gram, j);
     for (const [list, nonNeg] of [[nonNegative, true], [signed, false]] as const) {
       const t0 = performance.now();
       const solution = solveL1Constrained(problem, { mu, nonNegative: nonNeg, signal: hooks.signal });
       list.push({ ...solution, ms: performance.now() - t0 });
     }
-    hooks.onProgress?.({ stage: 'solve', unit: 'classes', done: j + 1, total: numClasses });
+    hooks.onProgress?.({ stage: 'solve', unit: 'classes', done: j + 1, total: gram.numClasses });
     await new Promise((resolve) => setImmediate(resolve)); // let a cancel arrive between classes
     if (hooks.signal?.aborted) throw cancelledError();
   }
-  return { nonNegative, signed, gramMs };
+  return { nonNegative, signed };
 }
 
 /** The per-class fits as one m x C row-major matrix (W[f, j] at f * C + j), as the report stores it. */

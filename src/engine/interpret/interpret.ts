@@ -23,7 +23,7 @@ import { writeInterpretHtml } from '../report/interpret-html';
 import { stripUndefined } from '../strip-undefined';
 import { TOOL } from '../tool';
 import { FeatureTable, visualFileStem, visualKey } from './feature-table';
-import { fitClassWeights, weightMatrix } from './fit-weights';
+import { StreamedGram, fitClassWeights, weightMatrix } from './fit-weights';
 import type { ClassFit } from './fit-weights';
 import { renderFeatureVisual } from './feature-visual';
 import { ImageSource } from './image-source';
@@ -98,6 +98,7 @@ export async function interpret(options: InterpretOptions, hooks: RunHooks = {})
     throwIfCancelled();
 
     let t0 = performance.now();
+    const streamedGram = new StreamedGram(model.featureCount, model.numClasses, params.labels);
     const extraction = await extractFeatures(model, dataset.items, {
       preprocessing: params.preprocessing,
       batchSize: params.batchSize,
@@ -106,6 +107,7 @@ export async function interpret(options: InterpretOptions, hooks: RunHooks = {})
       onBadFile,
       signal: hooks.signal,
       onProgress: hooks.onProgress,
+      onVectors: streamedGram.add,
     });
     timings.featuresMs = performance.now() - t0;
     timings.imagesPerSecond = extraction.count / (timings.featuresMs / 1000);
@@ -115,10 +117,11 @@ export async function interpret(options: InterpretOptions, hooks: RunHooks = {})
     throwIfCancelled();
 
     t0 = performance.now();
-    const targets = params.labels === 'gt' ? extraction.labels : extraction.predictions;
-    const fits = await fitClassWeights(extraction.features, extraction.count, extraction.featureCount, targets, model.numClasses, params.mu, hooks);
+    const gram = streamedGram.finish();
+    const fits = await fitClassWeights(gram, params.mu, hooks);
     throwIfCancelled();
-    timings.gramMs = fits.gramMs;
+    // The Gram build ran inside the extraction (its time is also in featuresMs); solveMs is the fits'.
+    timings.gramMs = streamedGram.ms;
     timings.solveMs = performance.now() - t0;
 
     const table = new FeatureTable(model.layers);
