@@ -1,6 +1,6 @@
 /**
  * One `interpret` run in its own process, so its peak RSS is its own. Prints one JSON line.
- *   node --import tsx bench/interpret-child.ts --model M --data DIR --out DIR [--limit N] [--backend B]
+ *   node --expose-gc --import tsx bench/interpret-child.ts --model M --data DIR --out DIR [--limit N] [--backend B]
  */
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
@@ -15,6 +15,9 @@ async function main(): Promise<void> {
   // The process before the job: backend started, model loaded once. Peak RSS above this is the job's.
   await selectBackend(values.backend as BackendChoice);
   (await loadModel(values.model as string)).dispose();
+  // A collected heap before the baseline (the parent passes --expose-gc): otherwise the baseline
+  // swings by tens of MB with where the collector happens to be, and the figure with it.
+  (globalThis as { gc?: () => void }).gc?.();
   const baselineRssMB = process.memoryUsage().rss / 2 ** 20;
   const modelMB = await weightBytes(path.dirname(values.model as string)) / 2 ** 20;
   const started = performance.now();

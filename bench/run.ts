@@ -39,7 +39,7 @@ async function main(): Promise<void> {
   const fractions = values.quick ? [15000] : [15000, 30000, 60000];
   for (const limit of fractions) {
     const out = path.join(os.tmpdir(), `vebi-bench-interpret-${limit}`);
-    const stdout = execFileSync(process.execPath, ['--import', 'tsx', path.join(__dirname, 'interpret-child.ts'), '--model', MODEL, '--data', trainDir, '--out', out, '--backend', backendChoice, ...(limit < 60000 ? ['--limit', String(limit)] : [])], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 24 });
+    const stdout = execFileSync(process.execPath, ['--expose-gc', '--import', 'tsx', path.join(__dirname, 'interpret-child.ts'), '--model', MODEL, '--data', trainDir, '--out', out, '--backend', backendChoice, ...(limit < 60000 ? ['--limit', String(limit)] : [])], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 24 });
     const r = JSON.parse(stdout.trim().split('\n').pop() as string) as Record<string, number>;
     process.stdout.write(`interpret, MNIST train, N = ${r.images} (m = ${r.features}):\n`);
     row('  feature extraction', r.imagesPerSecond, 'images/s', `${(r.featuresMs / 1000).toFixed(1)} s`);
