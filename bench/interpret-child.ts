@@ -1,6 +1,8 @@
 /**
  * One `interpret` run in its own process, so its peak RSS is its own. Prints one JSON line.
- *   node --expose-gc --import tsx bench/interpret-child.ts --model M --data DIR --out DIR [--limit N] [--backend B]
+ *   node --expose-gc --import tsx bench/interpret-child.ts --model M --data DIR --out DIR [--backend B]
+ * (A smaller N is a subset folder the parent makes: bench/subset-folder.ts; making it here would put
+ * 15,000 file links into this process's peak.)
  */
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
@@ -9,9 +11,8 @@ import { interpret, loadModel, selectBackend } from '../src/engine';
 import type { BackendChoice } from '../src/shared/params';
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { model: { type: 'string' }, data: { type: 'string' }, out: { type: 'string' }, limit: { type: 'string' }, backend: { type: 'string', default: 'auto' } } });
-  let dataDir = values.data as string;
-  if (values.limit) dataDir = await subsetFolder(dataDir, Number(values.limit), `${values.out}-data`);
+  const { values } = parseArgs({ options: { model: { type: 'string' }, data: { type: 'string' }, out: { type: 'string' }, backend: { type: 'string', default: 'auto' } } });
+  const dataDir = values.data as string;
   // The process before the job: backend started, model loaded once. Peak RSS above this is the job's.
   await selectBackend(values.backend as BackendChoice);
   (await loadModel(values.model as string)).dispose();
@@ -43,19 +44,6 @@ async function weightBytes(dir: string): Promise<number> {
   let total = 0;
   for (const name of await fs.readdir(dir)) if (/\.(bin|h5|keras)$|weights/.test(name)) total += (await fs.stat(path.join(dir, name))).size;
   return total;
-}
-
-/** A class-balanced subset of an image folder as hard links (first images of each class; cheap to stat, unlike symlinks). */
-async function subsetFolder(source: string, limit: number, target: string): Promise<string> {
-  await fs.rm(target, { recursive: true, force: true });
-  const classes = (await fs.readdir(source, { withFileTypes: true })).filter((d) => d.isDirectory() && !d.name.startsWith('.')).map((d) => d.name).sort();
-  const perClass = Math.ceil(limit / classes.length);
-  for (const name of classes) {
-    await fs.mkdir(path.join(target, name), { recursive: true });
-    const files = (await fs.readdir(path.join(source, name))).filter((f) => !f.startsWith('.')).sort().slice(0, perClass);
-    await Promise.all(files.map((f) => fs.link(path.resolve(source, name, f), path.join(target, name, f))));
-  }
-  return target;
 }
 
 main().catch((error: unknown) => {
