@@ -82,9 +82,13 @@ async function main(): Promise<void> {
 
   process.stdout.write('\nsolver, synthetic N = 60,000, m = 448, 10 classes:\n');
   const solver = await benchSolver();
-  for (const [name, value] of Object.entries(solver)) row(`  ${name}`, value, '');
-  targets.push({ name: 'solver N=60k m=448, 10 classes, incl. Gram', value: solver.gramMs + solver.nonNegativeSolvesMs, unit: 'ms', target: 1000, below: true });
-  targets.push({ name: 'solver objective vs exact (relative excess)', value: solver.objectiveExcess, unit: '', target: 1e-6, below: true });
+  for (const [name, value] of Object.entries(solver)) {
+    if (typeof value === 'string') process.stdout.write(`  ${name.padEnd(50)} ${value.padStart(10)}\n`);
+    else row(`  ${name}`, value, '');
+  }
+  const solverMs = (solver.gramMs as number) + (solver.nonNegativeSolvesMs as number);
+  targets.push({ name: 'solver N=60k m=448, 10 classes, incl. Gram', value: solverMs, unit: 'ms', target: 1000, below: true });
+  targets.push({ name: 'solver objective vs exact (relative excess)', value: solver.objectiveExcess as number, unit: '', target: 1e-6, below: true });
 
   process.stdout.write('\nissue 4 targets:\n');
   for (const t of targets) {

@@ -211,16 +211,17 @@ describe('solver', () => {
       const { x, labels } = realistic(12345, n, m, numClasses);
       grams.set('js', buildGram(x, labels, m, numClasses, { kernel: 'js' }));
       grams.set('tf', buildGram(x, labels, m, numClasses, { kernel: 'tf' }));
+      grams.set('simd', buildGram(x, labels, m, numClasses, { kernel: 'simd' }));
     });
 
-    // Exact G: 1e-9 everywhere. Float32 G ('tf'): a column that is collinear in X is collinear in G
+    // Exact G: 1e-9 everywhere. Float32 G ('tf', 'simd'): a column that is collinear in X is collinear in G
     // only to ~4e-8 while c is exact, which shows in the least-squares regime of the signed problem
     // (mu = 1e4, every independent column active); see l1-constrained.ts.
     const cases: Array<{ kernel: GramKernel; nonNegative: boolean; mu: number; tolerance: number }> = [];
-    for (const kernel of ['js', 'tf'] as const) {
+    for (const kernel of ['js', 'tf', 'simd'] as const) {
       for (const nonNegative of [true, false]) {
         for (const mu of [0.5, 10, 1e4]) {
-          const leastSquaresNoise = kernel === 'tf' && !nonNegative && mu === 1e4;
+          const leastSquaresNoise = kernel !== 'js' && !nonNegative && mu === 1e4;
           cases.push({ kernel, nonNegative, mu, tolerance: leastSquaresNoise ? 1e-7 : 1e-9 });
         }
       }
@@ -324,13 +325,14 @@ describe('solver', () => {
       assert.deepEqual(once.yty, counts);
     });
 
-    it('tf (one column block or several) and js kernels agree with a float64 reference; G is symmetric; duplicates stay exact', () => {
+    it('simd, tf (one column block or several) and js kernels agree with a float64 reference; G is symmetric; duplicates stay exact', () => {
       const y = new Float64Array(n);
       for (let r = 0; r < n; r++) y[r] = labels[r] === 1 ? 1 : 0;
       const reference = problemOf(Float64Array.from(x), y, n, m);
-      for (const kernel of ['tf', 'js'] as const) {
+      for (const kernel of ['simd', 'tf', 'js'] as const) {
         for (const [chunkRows, blockColumns] of [[64, 32], [256, 32], [1000, 32], [1000, 256]]) {
           const data = buildGram(x, labels, m, numClasses, { kernel, chunkRows, blockColumns });
+          assert.equal(data.kernel, kernel);
           const tol = kernel === 'js' ? 1e-13 : 1e-6;
           for (let i = 0; i < m; i++) {
             for (let k = 0; k < m; k++) {
@@ -348,6 +350,12 @@ describe('solver', () => {
           assert.equal(data.gram[d * m + d], data.gram[3 * m + d + 1]);
         }
       }
+    });
+
+    it("'auto' takes the SIMD kernel here; it refuses what it cannot do instead of falling back silently", () => {
+      assert.equal(buildGram(x, labels, m, numClasses).kernel, 'simd');
+      assert.equal(new GramAccumulator(4097, 2).kernel, 'tf'); // above SIMD_MAX_FEATURES: the m x m block would be too big
+      assert.throws(() => new GramAccumulator(4097, 2, { kernel: 'simd' }), /at most 4096 features/);
     });
 
     it('leaves no tensors behind', () => {

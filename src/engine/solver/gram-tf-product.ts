@@ -7,6 +7,7 @@
  * on the backend, and each right operand is packed by XNNPACK once for all its products.
  */
 import * as tf from '@tensorflow/tfjs';
+import type { ChunkProduct } from './chunk-product';
 
 /** Rows transposed together (see append). */
 const TILE = 16;
@@ -18,7 +19,7 @@ interface ColumnBlock {
   rows: Float32Array;
 }
 
-export class TfChunkProduct {
+export class TfChunkProduct implements ChunkProduct {
   /** m x chunkRows: the chunk transposed. */
   private readonly transposed: Float32Array;
   private readonly blocks: ColumnBlock[] = [];

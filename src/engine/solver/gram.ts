@@ -2,31 +2,34 @@
  * Sufficient statistics of all per-class problems: G = X'X (shared), c_j = X'l_j and y_j'y_j (the
  * class count, labels being 0/1). X arrives as float32 rows, all at once or streamed in batches.
  *
- * Two kernels, measured on N = 60,000, m = 448 (wasm backend, SIMD):
- * - 'tf': tf.matMul on chunks of 1024 rows, float32 inside a chunk, summed in float64, only the
- *   column blocks on or above the diagonal (gram-tf-product.ts): 0.99-1.25 s on two wasm threads
- *   (1.24-1.31 s with one full product per chunk; 2 s on one thread). 2048-row chunks are ~8 %
- *   faster but their float32 sums lose enough precision to change an ill-conditioned fit's
- *   objective at 2e-7 (the solver tests catch it). Relative error of G entries ~2e-7 (vs sqrt(G_ii G_kk)), which moves
- *   the fitted objective by ~1e-14 relative (bench/solver.ts checks it against the 'js' kernel);
- *   exactly symmetric, duplicate columns stay exactly equal, but an exact linear dependency among
- *   columns holds only to ~2e-7 in G while c = X'y is exact (float64): see l1-constrained.ts on what
- *   that does to the KKT check. X' is written by the JS copy into the chunk, not by a wasm transpose
- *   (single-threaded there, and ~4 ms a chunk).
- * - 'js': register-blocked float64 loop: ~5.5 s, exact to float64 rounding. Used on the cpu backend,
- *   whose matMul is slower still, and when exactness of G matters more than time.
+ * Three kernels for G, measured on N = 60,000, m = 448 (2 cores):
+ * - 'simd': a WebAssembly SIMD kernel on its own memory, single-threaded (gram-simd-product.ts):
+ *   0.55-0.65 s. Float32 sums inside chunks of 1024 rows, float64 across chunks.
+ * - 'tf': tf.matMul (XNNPACK on wasm, two threads) on the same chunks, only the column blocks on or
+ *   above the diagonal (gram-tf-product.ts): 1.0-1.3 s, half of it transposing, uploading and
+ *   packing each chunk. Used with tfjs-node, whose native GEMM is multi-threaded.
+ * - 'js': register-blocked float64 loop (gram-js-product.ts): ~5.5 s, exact to float64 rounding.
+ * The float32 kernels: relative error of G entries ~2e-7 (vs sqrt(G_ii G_kk)), which moves the fitted
+ * objective by ~1e-13 relative (bench/solver.ts checks it against 'js'); exactly symmetric, duplicate
+ * columns stay exactly equal, but an exact linear dependency among columns holds only to ~2e-7 in G
+ * while c = X'y is exact (float64): see l1-constrained.ts on what that does to the KKT check.
+ * 2048-row chunks lose enough precision to change an ill-conditioned fit's objective at 2e-7 (the
+ * solver tests catch it).
  */
 import * as tf from '@tensorflow/tfjs';
 import { VebiError } from '../../shared/errors';
+import type { ChunkProduct } from './chunk-product';
+import { JsChunkProduct } from './gram-js-product';
+import { SIMD_MAX_FEATURES, SimdChunkProduct } from './gram-simd-product';
 import { TfChunkProduct } from './gram-tf-product';
 import type { L1Problem } from './problem';
 
-export type GramKernel = 'auto' | 'tf' | 'js';
+export type GramKernel = 'auto' | 'simd' | 'tf' | 'js';
 
 export interface GramOptions {
-  /** 'auto' picks 'js' on the cpu backend and 'tf' elsewhere. */
+  /** 'auto': 'tf' on tfjs-node, else 'simd' where WebAssembly SIMD runs, else 'js' on the cpu backend and 'tf' elsewhere. */
   kernel?: GramKernel;
-  /** Rows per product (precision vs. overhead). Default 1024 ('tf'), 256 ('js'). */
+  /** Rows per product (precision vs. overhead). Default 1024 ('simd', 'tf'), 256 ('js'). */
   chunkRows?: number;
   /** 'tf': columns per block product (at most; blocks are equal); blocks below the diagonal are skipped. Default 256. */
   blockColumns?: number;
@@ -43,10 +46,12 @@ export interface GramData {
   xty: Float64Array;
   /** l_j'l_j: rows of class j. */
   yty: Float64Array;
+  /** The kernel that built G. */
+  kernel: Exclude<GramKernel, 'auto'>;
 }
 
-/** Rows per product: 'tf' amortises XNNPACK's weight packing over more rows; 'js' keeps its block in cache. */
-const DEFAULT_CHUNK_ROWS = { tf: 1024, js: 256 } as const;
+/** Rows per product: float32 sums stay precise enough (see above); 'js' keeps its block in cache. */
+const DEFAULT_CHUNK_ROWS = { simd: 1024, tf: 1024, js: 256 } as const;
 /** Two blocks of 224 for m = 448: 3 of 4 products' work, each right operand packed once. */
 const DEFAULT_BLOCK_COLUMNS = 256;
 
@@ -54,11 +59,9 @@ export class GramAccumulator {
   private readonly gram: Float64Array;
   private readonly xty: Float64Array;
   private readonly yty: Float64Array;
-  /** The 'js' kernel's chunk (row-major), or the 'tf' kernel's chunk product. */
-  private readonly chunk: Float32Array | undefined;
-  private readonly tfProduct: TfChunkProduct | undefined;
+  private readonly product: ChunkProduct;
   private readonly chunkRows: number;
-  private readonly kernel: 'tf' | 'js';
+  readonly kernel: Exclude<GramKernel, 'auto'>;
   private buffered = 0;
   private total = 0;
   private finished = false;
@@ -72,15 +75,10 @@ export class GramAccumulator {
     if (!Number.isInteger(numClasses) || numClasses < 1) {
       throw new VebiError('BAD_ARGUMENT', `Class count must be a positive integer, got ${numClasses}.`);
     }
-    const kernel = options.kernel ?? 'auto';
-    this.kernel = kernel === 'auto' ? autoKernel() : kernel;
-    this.chunkRows = Math.max(1, Math.floor(options.chunkRows ?? DEFAULT_CHUNK_ROWS[this.kernel]));
-    const blockColumns = Math.max(1, Math.floor(options.blockColumns ?? DEFAULT_BLOCK_COLUMNS));
+    ({ kernel: this.kernel, product: this.product, chunkRows: this.chunkRows } = createProduct(m, options));
     this.gram = new Float64Array(m * m);
     this.xty = new Float64Array(numClasses * m);
     this.yty = new Float64Array(numClasses);
-    if (this.kernel === 'tf') this.tfProduct = new TfChunkProduct(m, this.chunkRows, blockColumns);
-    else this.chunk = new Float32Array(this.chunkRows * m);
   }
 
   get rows(): number {
@@ -112,8 +110,7 @@ export class GramAccumulator {
     let r = 0;
     while (r < n) {
       const take = Math.min(n - r, this.chunkRows - this.buffered);
-      if (this.tfProduct) this.tfProduct.append(rows, r, take, this.buffered);
-      else this.chunk?.set(rows.subarray(r * m, (r + take) * m), this.buffered * m);
+      this.product.append(rows, r, take, this.buffered);
       this.buffered += take;
       r += take;
       if (this.buffered === this.chunkRows) this.flush();
@@ -128,26 +125,47 @@ export class GramAccumulator {
       this.finished = true;
       mirrorUpperToLower(this.gram, this.m);
     }
-    return { m: this.m, numClasses: this.numClasses, rows: this.total, gram: this.gram, xty: this.xty, yty: this.yty };
+    return { m: this.m, numClasses: this.numClasses, rows: this.total, gram: this.gram, xty: this.xty, yty: this.yty, kernel: this.kernel };
   }
 
   private flush(): void {
     const rows = this.buffered;
     if (rows === 0) return;
-    if (this.tfProduct) this.tfProduct.addProductTo(this.gram, rows);
-    else if (this.chunk) addProductJs(this.chunk.subarray(0, rows * this.m), rows, this.m, this.gram);
+    this.product.addProductTo(this.gram, rows);
     this.buffered = 0;
   }
 }
 
-/** tf.matMul wins on wasm and tfjs-node; the cpu backend's matMul is slower than the JS loop. */
-function autoKernel(): 'tf' | 'js' {
+/** The tfjs backend's name, or undefined when none is ready. */
+function backendName(): string | undefined {
   try {
-    return tf.getBackend() === 'cpu' ? 'js' : 'tf';
+    return tf.getBackend();
   } catch {
-    // No backend ready: the JS loop needs none.
-    return 'js';
+    return undefined;
   }
+}
+
+/** The kernel asked for, or for 'auto' the fastest one here (see above), with its chunk product. */
+function createProduct(m: number, options: GramOptions): { kernel: Exclude<GramKernel, 'auto'>; product: ChunkProduct; chunkRows: number } {
+  const requested = options.kernel ?? 'auto';
+  const rowsFor = (kernel: keyof typeof DEFAULT_CHUNK_ROWS) => Math.max(1, Math.floor(options.chunkRows ?? DEFAULT_CHUNK_ROWS[kernel]));
+  if (requested === 'simd' || (requested === 'auto' && backendName() !== 'tensorflow')) {
+    const product = SimdChunkProduct.create(m, rowsFor('simd'));
+    if (product) return { kernel: 'simd', product, chunkRows: rowsFor('simd') };
+    if (requested === 'simd') {
+      throw new VebiError('BAD_ARGUMENT', `The 'simd' Gram kernel needs WebAssembly SIMD and at most ${SIMD_MAX_FEATURES} features (got ${m}); use 'tf' or 'js'.`);
+    }
+  }
+  const kernel = requested === 'tf' || requested === 'js' ? requested : fallbackKernel();
+  const chunkRows = rowsFor(kernel);
+  const blockColumns = Math.max(1, Math.floor(options.blockColumns ?? DEFAULT_BLOCK_COLUMNS));
+  return { kernel, product: kernel === 'tf' ? new TfChunkProduct(m, chunkRows, blockColumns) : new JsChunkProduct(m, chunkRows), chunkRows };
+}
+
+/** Without SIMD: tf.matMul wins on wasm and tfjs-node; the cpu backend's matMul is slower than the JS loop. */
+function fallbackKernel(): 'tf' | 'js' {
+  const name = backendName();
+  return name === undefined || name === 'cpu' ? 'js' : 'tf';
 }
 
 /** One-shot: the statistics of X (row-major N x m) with labels. */
@@ -163,61 +181,6 @@ export function classProblem(data: GramData, j: number): L1Problem {
     throw new VebiError('BAD_ARGUMENT', `Class ${j} is outside 0..${data.numClasses - 1}.`);
   }
   return { gram: data.gram, xty: data.xty.subarray(j * data.m, (j + 1) * data.m), yty: data.yty[j], m: data.m };
-}
-
-/** Float64 register-blocked (2 x 4) upper triangle of X'X for one chunk, added into g. */
-function addProductJs(data: Float32Array, rows: number, m: number, g: Float64Array): void {
-  const mp = (m + 3) & ~3;
-  const xt = new Float64Array(mp * rows);
-  for (let r = 0; r < rows; r++) {
-    const off = r * m;
-    for (let i = 0; i < m; i++) xt[i * rows + r] = data[off + i];
-  }
-  for (let i = 0; i < m; i += 2) {
-    const a0 = i * rows;
-    const a1 = a0 + rows;
-    const i1 = i + 1 < m;
-    for (let k = i & ~3; k < m; k += 4) {
-      const b0 = k * rows;
-      const b1 = b0 + rows;
-      const b2 = b1 + rows;
-      const b3 = b2 + rows;
-      let s00 = 0;
-      let s01 = 0;
-      let s02 = 0;
-      let s03 = 0;
-      let s10 = 0;
-      let s11 = 0;
-      let s12 = 0;
-      let s13 = 0;
-      for (let r = 0; r < rows; r++) {
-        const x0 = xt[a0 + r];
-        const x1 = xt[a1 + r];
-        const y0 = xt[b0 + r];
-        const y1 = xt[b1 + r];
-        const y2 = xt[b2 + r];
-        const y3 = xt[b3 + r];
-        s00 += x0 * y0;
-        s01 += x0 * y1;
-        s02 += x0 * y2;
-        s03 += x0 * y3;
-        s10 += x1 * y0;
-        s11 += x1 * y1;
-        s12 += x1 * y2;
-        s13 += x1 * y3;
-      }
-      addRow(g, m, i, k, s00, s01, s02, s03);
-      if (i1) addRow(g, m, i + 1, k, s10, s11, s12, s13);
-    }
-  }
-}
-
-function addRow(g: Float64Array, m: number, i: number, k: number, s0: number, s1: number, s2: number, s3: number): void {
-  const row = i * m;
-  if (k >= i && k < m) g[row + k] += s0;
-  if (k + 1 >= i && k + 1 < m) g[row + k + 1] += s1;
-  if (k + 2 >= i && k + 2 < m) g[row + k + 2] += s2;
-  if (k + 3 >= i && k + 3 < m) g[row + k + 3] += s3;
 }
 
 function mirrorUpperToLower(g: Float64Array, m: number): void {

@@ -5,6 +5,7 @@
  * cannot be found, and callers then keep their JavaScript path.
  */
 import { IM2COL_PLAIN, IM2COL_SHARED } from './im2col-wasm';
+import { GRAM_CHUNK_PLAIN } from './gram-chunk-wasm';
 import { MAX_POOL_GRAD_PLAIN, MAX_POOL_GRAD_SHARED } from './max-pool-grad-wasm';
 
 // The project's type libraries leave out WebAssembly's JS API: the little used here, typed by hand.
@@ -12,7 +13,7 @@ interface WasmMemory {
   readonly buffer: ArrayBuffer | SharedArrayBuffer;
 }
 interface WasmApi {
-  Memory: new (...args: never[]) => WasmMemory;
+  Memory: new (descriptor: { initial: number; maximum?: number }) => WasmMemory;
   Module: new (bytes: Uint8Array) => object;
   Instance: new (module: object, imports: object) => { exports: Record<string, unknown> };
 }
@@ -70,4 +71,23 @@ export function maxPoolGrad2x2For(backend: unknown): MaxPoolGrad2x2 | undefined 
 /** im2col from a padded channels-first input, bound to the backend's memory, if it can be. */
 export function im2colFor(backend: unknown): Im2colChannelsFirst | undefined {
   return kernelFor<Im2colChannelsFirst>(backend, 'im2colChannelsFirst');
+}
+
+export type GramChunkUpper = (x: number, rows: number, paddedColumns: number, g: number) => void;
+
+/** Bytes in a WebAssembly page. */
+const PAGE_BYTES = 65536;
+
+/**
+ * The Gram chunk kernel (gram-chunk.wat) on a memory of its own of at least `bytes` bytes: it needs
+ * no tfjs backend. Undefined where WebAssembly SIMD is missing (the caller uses another kernel).
+ */
+export function gramChunkKernel(bytes: number): { kernel: GramChunkUpper; buffer: ArrayBuffer } | undefined {
+  try {
+    const memory = new wasmApi.Memory({ initial: Math.ceil(bytes / PAGE_BYTES) });
+    const instance = new wasmApi.Instance(new wasmApi.Module(Buffer.from(GRAM_CHUNK_PLAIN, 'base64')), { env: { memory } });
+    return { kernel: instance.exports.gramChunkUpper as GramChunkUpper, buffer: memory.buffer as ArrayBuffer };
+  } catch {
+    return undefined;
+  }
 }
