@@ -21,6 +21,7 @@ const KERNELS = [
   // [file, constant prefix, variants]: the tfjs-memory kernels need both; the Gram kernel brings its own plain memory.
   ['max-pool-grad.wat', 'MAX_POOL_GRAD', ['shared', 'plain']],
   ['im2col.wat', 'IM2COL', ['shared', 'plain']],
+  ['leading-sum.wat', 'LEADING_SUM', ['shared', 'plain']],
   ['gram-chunk.wat', 'GRAM_CHUNK', ['plain']],
 ];
 const VARIANTS = {

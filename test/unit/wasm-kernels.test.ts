@@ -333,12 +333,15 @@ describe('wasm gradient kernels', () => {
   }
 
   it('Sum over the leading axes (a bias gradient), with and without keepDims, and other axes', async () => {
-    const x = { shape: [3, 5, 4, 6], data: values(360, 10) };
-    for (const attrs of [{ axis: [0, 1, 2], keepDims: false }, { axis: [2, 0, 1], keepDims: true }, { axis: [-4, -3, -2], keepDims: false }, { axis: [0, 1], keepDims: false }, { axis: 3, keepDims: false }]) {
-      const wasm = await runOn('wasm', 'Sum', { x }, attrs);
-      const cpu = await runOn('cpu', 'Sum', { x }, attrs);
-      assert.deepEqual(wasm.shape, cpu.shape, JSON.stringify(attrs));
-      assertClose(wasm.data, cpu.data, `Sum ${JSON.stringify(attrs)}`);
+    // 6 channels: the JavaScript loop; 8 and 16: the SIMD blocks of 128 rows (280 rows: a partial last block).
+    for (const shape of [[3, 5, 4, 6], [2, 7, 20, 8], [4, 33, 17, 16]]) {
+      const x = { shape, data: values(shape.reduce((a, b) => a * b, 1), 10) };
+      for (const attrs of [{ axis: [0, 1, 2], keepDims: false }, { axis: [2, 0, 1], keepDims: true }, { axis: [-4, -3, -2], keepDims: false }, { axis: [0, 1], keepDims: false }, { axis: 3, keepDims: false }]) {
+        const wasm = await runOn('wasm', 'Sum', { x }, attrs);
+        const cpu = await runOn('cpu', 'Sum', { x }, attrs);
+        assert.deepEqual(wasm.shape, cpu.shape, JSON.stringify(attrs));
+        assertClose(wasm.data, cpu.data, `Sum ${shape.join('x')} ${JSON.stringify(attrs)}`);
+      }
     }
   });
 

@@ -5,8 +5,9 @@
  *   the cpu backend do); wasm 4.22's own kernel misroutes windows whose maximum is <= 0.
  * - LessEqual against a scalar (the ReLU6 gradient's x <= 6): wasm's comparison goes through its
  *   general broadcasting loop, ~10x slower than one pass here (160 ms of a MobileNetV2 explanation).
- * - Sum over every axis but the last (a bias gradient): one pass, float64 accumulators; wasm first
- *   transposes the whole input to put the reduced axes last.
+ * - Sum over every axis but the last (a bias gradient): one pass (SIMD blocks of 128 rows when the
+ *   channels come in fours), float64 across blocks; wasm first transposes the whole input to put the
+ *   reduced axes last (6.9 ms for 32x64x64x16; 0.x ms here).
  * - Identity shares its input's data (reference counted, as on the cpu backend) instead of copying
  *   it: the engine clones every tensor a gradient saves, a full copy on wasm (~3 ms per 32x64x64x16).
  * - BatchMatMul with a transposed operand: wasm runs those through a scalar loop (~6x slower than
@@ -15,7 +16,10 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { heapOffset, pair, type PadAttr, type RoundingMode, type WasmBackendLike } from './kernel-attrs';
-import { maxPoolGrad2x2For } from './simd/simd-kernels';
+import { maxPoolGrad2x2For, sumLeadingAxesFor } from './simd/simd-kernels';
+
+/** Rows per float32 block sum of leading-sum.wat. */
+const LEADING_SUM_BLOCK_ROWS = 128;
 
 interface HeapKernelArgs {
   inputs: tf.NamedTensorInfoMap;
@@ -198,12 +202,22 @@ export function leadingAxesSum(original: tf.KernelFunc): tf.KernelFunc {
     const wasm = backend as WasmBackendLike;
     const channels = x.shape[rank - 1];
     const out = wasm.makeOutput(attrs.keepDims ? [...x.shape.slice(0, -1).map(() => 1), channels] : [channels], 'float32');
-    const values = wasm.typedArrayFromHeap(x) as Float32Array;
+    const rows = x.shape.slice(0, -1).reduce((a, b) => a * b, 1);
+    const simd = channels % 4 === 0 ? sumLeadingAxesFor(backend) : undefined;
+    let values = wasm.typedArrayFromHeap(x) as Float32Array;
+    let partials: tf.TensorInfo | undefined;
+    if (simd) {
+      // Float32 sums of at most 128 rows each (SIMD), added below in float64.
+      partials = wasm.makeOutput([Math.ceil(rows / LEADING_SUM_BLOCK_ROWS), channels], 'float32');
+      simd(heapOffset(wasm, x), rows, channels, heapOffset(wasm, partials));
+      values = wasm.typedArrayFromHeap(partials) as Float32Array;
+    }
     const sums = new Float64Array(channels);
     for (let at = 0; at < values.length; at += channels) {
       for (let c = 0; c < channels; c++) sums[c] += values[at + c];
     }
     (wasm.typedArrayFromHeap(out) as Float32Array).set(sums);
+    if (partials) wasm.disposeData(partials.dataId);
     return out;
   };
 }

@@ -5,6 +5,7 @@
  * cannot be found, and callers then keep their JavaScript path.
  */
 import { IM2COL_PLAIN, IM2COL_SHARED } from './im2col-wasm';
+import { LEADING_SUM_PLAIN, LEADING_SUM_SHARED } from './leading-sum-wasm';
 import { GRAM_CHUNK_PLAIN } from './gram-chunk-wasm';
 import { MAX_POOL_GRAD_PLAIN, MAX_POOL_GRAD_SHARED } from './max-pool-grad-wasm';
 
@@ -25,9 +26,12 @@ export type Im2colChannelsFirst = (
   outHeight: number, outWidth: number, filterHeight: number, filterWidth: number, stride: number, dilation: number,
 ) => void;
 
+export type SumLeadingAxes = (x: number, rows: number, channels: number, partials: number) => void;
+
 const KERNELS = {
   maxPoolGrad2x2: { shared: MAX_POOL_GRAD_SHARED, plain: MAX_POOL_GRAD_PLAIN },
   im2colChannelsFirst: { shared: IM2COL_SHARED, plain: IM2COL_PLAIN },
+  sumLeadingAxes: { shared: LEADING_SUM_SHARED, plain: LEADING_SUM_PLAIN },
 } as const;
 type KernelName = keyof typeof KERNELS;
 
@@ -71,6 +75,11 @@ export function maxPoolGrad2x2For(backend: unknown): MaxPoolGrad2x2 | undefined 
 /** im2col from a padded channels-first input, bound to the backend's memory, if it can be. */
 export function im2colFor(backend: unknown): Im2colChannelsFirst | undefined {
   return kernelFor<Im2colChannelsFirst>(backend, 'im2colChannelsFirst');
+}
+
+/** Per-block sums over the leading axes (channels a multiple of 4), bound to the backend's memory, if it can be. */
+export function sumLeadingAxesFor(backend: unknown): SumLeadingAxes | undefined {
+  return kernelFor<SumLeadingAxes>(backend, 'sumLeadingAxes');
 }
 
 export type GramChunkUpper = (x: number, rows: number, paddedColumns: number, g: number) => void;
