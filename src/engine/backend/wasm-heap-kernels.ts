@@ -7,7 +7,7 @@
  *   general broadcasting loop, ~10x slower than one pass here (160 ms of a MobileNetV2 explanation).
  * - Sum over every axis but the last (a bias gradient): one pass (SIMD blocks of 128 rows when the
  *   channels come in fours), float64 across blocks; wasm first transposes the whole input to put the
- *   reduced axes last (6.9 ms for 32x64x64x16; 0.x ms here).
+ *   reduced axes last (the JavaScript loop here took 6.9 ms for 32x64x64x16; the SIMD blocks 1.1 ms).
  * - Identity shares its input's data (reference counted, as on the cpu backend) instead of copying
  *   it: the engine clones every tensor a gradient saves, a full copy on wasm (~3 ms per 32x64x64x16).
  * - BatchMatMul with a transposed operand: wasm runs those through a scalar loop (~6x slower than
