@@ -10,6 +10,8 @@ import * as tf from '@tensorflow/tfjs';
 import { explain, interpret, computeExplanation, loadModel, readInterpretation } from '../../src/engine';
 import type { InterpretResult } from '../../src/engine';
 import { decodeImage, preprocess, scanDataset } from '../../src/engine/data';
+import { channelSeed } from '../../src/engine/explain/channel-seed';
+import { signalToHeatmap } from '../../src/engine/image';
 import { fitInterpretation } from '../../src/engine/interpret/fit-interpretation';
 import { DEFAULT_INTERPRET_PARAMS } from '../../src/shared/params';
 import { FeatureTable } from '../../src/engine/interpret/feature-table';
@@ -157,6 +159,15 @@ test('explanation maps are in [0,1], finite, the combined map is their max, and 
   }
   assert.ok(Math.max(...warm.combined) === 1, 'min-max scaled');
   for (let p = 0; p < warm.combined.length; p++) assert.equal(warm.combined[p], Math.max(...warm.features.map((f) => f.heatmap[p])));
+  // The seeds come from the explanation's own forward: the same maps as a fresh forward per feature.
+  const x = tf.tensor4d(input, [1, FIXTURE_SIZE, FIXTURE_SIZE, 3]);
+  for (const f of warm.features) {
+    const signal = tf.tidy(() => model.project(x, f.layer, channelSeed(model, x, f.layer, f.channel), { rule: 'guided', stridedFix: true }));
+    const fresh = signalToHeatmap(signal.dataSync() as Float32Array, FIXTURE_SIZE, FIXTURE_SIZE, 3);
+    signal.dispose();
+    assert.ok(fresh.every((v, p) => Math.abs(v - f.heatmap[p]) < 1e-6), `${f.layer} #${f.channel}: same heatmap`);
+  }
+  x.dispose();
   const baseline = tf.memory().numTensors;
   for (let i = 0; i < 50; i++) computeExplanation(model, weights, input, { topFeatures: 3, stridedFix: i % 2 === 0 });
   assert.equal(tf.memory().numTensors, baseline);

@@ -9,7 +9,13 @@ export function channelSeed(model: VebiModel, x: tf.Tensor4D, layer: string, cha
   return tf.tidy(() => {
     const { outputs, logits, probs } = model.forward(x, [layer]);
     tf.dispose([logits, probs]);
-    const activation = outputs[0];
+    return seedFromActivation(outputs[0], channel);
+  });
+}
+
+/** The same seed from a forward already run: the layer's activation with every other channel zeroed. */
+export function seedFromActivation(activation: tf.Tensor, channel: number): tf.Tensor {
+  return tf.tidy(() => {
     const channels = activation.shape[activation.rank - 1];
     const mask = tf.oneHot(tf.scalar(channel, 'int32'), channels).toFloat();
     return tf.mul(activation, mask);

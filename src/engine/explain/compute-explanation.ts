@@ -10,7 +10,7 @@ import { featureVectors, peakResponses } from '../features/feature-vector';
 import { combineMax, signalToHeatmap } from '../image';
 import type { FeatureId } from '../interpret/feature-table';
 import type { VebiModel } from '../model/types';
-import { channelSeed } from './channel-seed';
+import { channelSeed, seedFromActivation } from './channel-seed';
 import { targetClass, type ExplanationTarget } from './target-class';
 
 /** An absent-evidence feature firing at this fraction of its best training response is flagged. */
@@ -57,11 +57,16 @@ export interface Explanation {
 
 export type ScoredFeature = FeatureId & { score: number; weight: number };
 
-/** Steps 1-2 on one image x [1, H, W, C]: probabilities, the class explained, peak responses, the top-p features. */
-export function relevantFeatures(model: VebiModel, weights: ExplanationWeights, x: tf.Tensor4D, p: number, target: ExplanationTarget = {}) {
+/**
+ * Steps 1-2 on one image x [1, H, W, C]: probabilities, the class explained, peak responses, the
+ * top-p features. With `keep`, every feature layer's activation is also handed out (by layer name),
+ * for the projections' seeds: the caller disposes them.
+ */
+export function relevantFeatures(model: VebiModel, weights: ExplanationWeights, x: tf.Tensor4D, p: number, target: ExplanationTarget = {}, keep?: Map<string, tf.Tensor>) {
   const { vector, peaks, probabilities } = tf.tidy(() => {
     const { outputs, logits, probs } = model.forward(x, model.featureLayers);
     logits.dispose();
+    if (keep) model.featureLayers.forEach((layer, i) => keep.set(layer, tf.keep(outputs[i])));
     return { vector: featureVectors(outputs, weights.l2Normalize), peaks: peakResponses(outputs).values, probabilities: probs };
   });
   const xf = vector.dataSync() as Float32Array;
@@ -76,22 +81,29 @@ export function relevantFeatures(model: VebiModel, weights: ExplanationWeights, 
 export function computeExplanation(model: VebiModel, weights: ExplanationWeights, input: Float32Array, params: Pick<ExplainParams, 'topFeatures' | 'stridedFix'>, target: ExplanationTarget = {}): Explanation {
   const [height, width, channels] = model.inputShape;
   const x = tf.tensor4d(input, [1, height, width, channels]);
+  // The first forward's activations seed the projections: no forward again per feature.
+  const activations = new Map<string, tf.Tensor>();
   try {
-    const { probabilities: probs, classIndex, peaks: peak, features: top } = relevantFeatures(model, weights, x, params.topFeatures, target);
-    const features = top.map((scored) => ({
-      ...scored,
-      response: peak[scored.index],
-      heatmap: projectFeature(model, x, scored, params.stridedFix),
-    }));
-    const absent = strongestAbsent(weights, classIndex).map((feature) => {
+    const { probabilities: probs, classIndex, peaks: peak, features: top } = relevantFeatures(model, weights, x, params.topFeatures, target, activations);
+    const absentChecked = strongestAbsent(weights, classIndex).map((feature) => {
       const relativeResponse = weights.peakResponses[feature.index] > 0 ? peak[feature.index] / weights.peakResponses[feature.index] : 0;
-      const flagged = relativeResponse >= ABSENT_FLAG_RATIO;
-      return { ...feature, relativeResponse, flagged, ...(flagged ? { heatmap: projectFeature(model, x, feature, params.stridedFix) } : {}) };
+      return { ...feature, relativeResponse, flagged: relativeResponse >= ABSENT_FLAG_RATIO };
     });
+    const projected = new Set([...top, ...absentChecked.filter((f) => f.flagged)].map((f) => f.layer));
+    for (const [layer, activation] of activations) {
+      if (!projected.has(layer)) {
+        activation.dispose();
+        activations.delete(layer);
+      }
+    }
+    const project = (feature: FeatureId) => projectFeature(model, x, feature, params.stridedFix, activations.get(feature.layer));
+    const features = top.map((scored) => ({ ...scored, response: peak[scored.index], heatmap: project(scored) }));
+    const absent = absentChecked.map((feature) => ({ ...feature, ...(feature.flagged ? { heatmap: project(feature) } : {}) }));
     const combined = features.length ? combineMax(features.map((f) => f.heatmap)) : new Float32Array(height * width);
     return { classIndex, probabilities: probs, features, combined, absent, height, width };
   } finally {
     x.dispose();
+    tf.dispose([...activations.values()]);
   }
 }
 
@@ -121,9 +133,12 @@ function strongestAbsent(weights: ExplanationWeights, classIndex: number): (Feat
 }
 
 /** Steps 3-5 for one feature: guided backprop from its whole activation map, then the heatmap. */
-function projectFeature(model: VebiModel, x: tf.Tensor4D, feature: FeatureId, stridedFix: boolean): Float32Array {
+function projectFeature(model: VebiModel, x: tf.Tensor4D, feature: FeatureId, stridedFix: boolean, activation: tf.Tensor | undefined): Float32Array {
   const [height, width, channels] = model.inputShape;
-  const signal = tf.tidy(() => model.project(x, feature.layer, channelSeed(model, x, feature.layer, feature.channel), { rule: 'guided', stridedFix }));
+  const signal = tf.tidy(() => {
+    const seed = activation ? seedFromActivation(activation, feature.channel) : channelSeed(model, x, feature.layer, feature.channel);
+    return model.project(x, feature.layer, seed, { rule: 'guided', stridedFix });
+  });
   const data = signal.dataSync() as Float32Array;
   signal.dispose();
   return signalToHeatmap(data, height, width, channels);
