@@ -67,7 +67,7 @@ async function main(): Promise<void> {
   targets.push({ name: 'one explanation, MNIST LeNet (forward + 3 projections)', value: explanation.explainMs, unit: 'ms', target: 50, below: true });
   process.stdout.write('\none explanation, nsfwjs MobileNetV2 graph model, 224x224 (17 depthwise feature nodes):\n');
   const mobile = await benchMobileNetExplanation();
-  row("  explanation, warm median", mobile.explainMs, "ms", `${mobile.features} projections`);
+  row('  explanation, warm median', mobile.explainMs, 'ms', `${mobile.features} projections`);
   targets.push({ name: `one explanation, MobileNetV2 224x224 (${mobile.features} projections)`, value: mobile.explainMs, unit: 'ms', target: 1000, below: true });
 
   process.stdout.write('\nreference CNN of environment.md (batch 32, 64x64x3):\n');
