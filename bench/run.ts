@@ -1,8 +1,10 @@
 /**
- * `npm run bench`: the figures of issue 2 on this machine, printed as a table.
+ * `npm run bench`: the performance figures on this machine, printed as a table, then the targets
+ * with their ratios.
  *  - interpret on the MNIST training set with the example LeNet: feature extraction images/s,
- *    peak RSS (own process), solver time for all classes, at 1/4, 1/2 and all of the data;
- *  - one explanation (forward + 3 projections), warm median;
+ *    Gram and solver times, peak RSS (own process, and above its baseline), at 1/4, 1/2 and all
+ *    of the data;
+ *  - one explanation (forward + 3 projections), warm median, on the LeNet and on MobileNetV2 224;
  *  - the reference CNN of environment.md (forward, input gradient, training step, batch 32);
  *  - the solver on a synthetic N = 60,000, m = 448 problem.
  * Options: --quick (1/4 of MNIST only), --backend B.
