@@ -22,6 +22,7 @@ const KERNELS = [
   ['max-pool-grad.wat', 'MAX_POOL_GRAD', ['shared', 'plain']],
   ['im2col.wat', 'IM2COL', ['shared', 'plain']],
   ['leading-sum.wat', 'LEADING_SUM', ['shared', 'plain']],
+  ['cross-product.wat', 'CROSS_PRODUCT', ['shared', 'plain']],
   ['gram-chunk.wat', 'GRAM_CHUNK', ['plain']],
 ];
 const VARIANTS = {

@@ -124,6 +124,9 @@ const CONV_CASES: ConvCase[] = [
   { name: '3x3 s1 same, dilation 2', x: [2, 9, 8, 3], w: [3, 3, 3, 4], strides: [1, 1], pad: 'same', dilations: [2, 2] },
   { name: '3x3 s1 valid, dilation (2,3)', x: [1, 10, 11, 2], w: [3, 3, 2, 3], strides: [1, 1], pad: 'valid', dilations: [2, 3] },
   { name: '3x3 s2 same, NCHW', x: [2, 7, 7, 3], w: [3, 3, 3, 4], strides: [2, 2], pad: 'same', nchw: true },
+  // Out channels in eights: the filter gradient's SIMD cross product (27 patch rows padded to 28, 1,600 pixels = several blocks of 256).
+  { name: '3x3 s1 same, 8 out channels', x: [4, 20, 20, 3], w: [3, 3, 3, 8], strides: [1, 1], pad: 'same' },
+  { name: '3x3 s2 same, 16 out channels', x: [2, 21, 19, 4], w: [3, 3, 4, 16], strides: [2, 2], pad: 'same' },
 ];
 
 const DEPTHWISE_CASES: ConvCase[] = [

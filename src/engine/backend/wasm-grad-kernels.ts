@@ -20,7 +20,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { heapOffset, pair, type Explicit, type Pair, type PadAttr, type RoundingMode, type WasmBackendLike } from './kernel-attrs';
-import { im2colFor } from './simd/simd-kernels';
+import { crossProductFor, im2colFor } from './simd/simd-kernels';
 import { leadingAxesSum, maxPoolGradKernel, scalarLessEqual, sharingIdentity, transposingBatchMatMul } from './wasm-heap-kernels';
 
 type Shape4 = [number, number, number, number];
@@ -132,6 +132,13 @@ function convInfo(inShape: [number, number, number, number], filterShape: [numbe
 const MAX_PATCH_VALUES = 1 << 24;
 
 /**
+ * Filter gradients this small (taps x in-channels x out-channels) run in the SIMD cross product:
+ * XNNPACK first packs the whole output gradient as weights (~8 ns a value: 16 ms of the 3-channel
+ * first layer's 131072 x 16), more than the product itself; larger ones are a wash (measured).
+ */
+const CROSS_PRODUCT_MAX_OUTPUTS = 1024;
+
+/**
  * Filter gradient as one matrix product, P' dy: row (tap, input channel) of P' holds the input value
  * that tap met at every output pixel, built by the SIMD im2col kernel from the padded, channels-first
  * input. XNNPACK runs this GEMM (K = output pixels, contiguous) about twice as fast as the
@@ -150,10 +157,21 @@ function patchFilterGradient(x: tf.Tensor4D, dy: tf.Tensor4D, rows: AxisInfo, co
   const [xIn, pad] = cropNegative(x, rows.padBefore, bottom, cols.padBefore, right);
   const padded = tf.transpose(tf.pad(xIn, pad), [3, 0, 1, 2]);
   const [, , paddedHeight, paddedWidth] = padded.shape;
-  const out = backend.makeOutput([taps * channels, pixels], 'float32');
+  const outChannels = dy.shape[3];
+  const patchRows = taps * channels;
+  const cross = outChannels % 8 === 0 && patchRows * outChannels <= CROSS_PRODUCT_MAX_OUTPUTS ? crossProductFor(backend) : undefined;
+  // The SIMD product takes its rows in fours: a zero row or three below the patches.
+  const rowsOut = cross ? Math.ceil(patchRows / 4) * 4 : patchRows;
+  const out = backend.makeOutput([rowsOut, pixels], 'float32');
   im2col(heapOffset(backend, padded), heapOffset(backend, out), channels, batch, paddedHeight, paddedWidth, rows.outSize, cols.outSize, rows.filterSize, cols.filterSize, rows.stride, rows.dilation);
   const patchesT = tf.engine().makeTensorFromTensorInfo(out);
-  return tf.reshape(tf.matMul(patchesT, tf.reshape(dy, [pixels, dy.shape[3]])), filterShape);
+  if (!cross) return tf.reshape(tf.matMul(patchesT, tf.reshape(dy, [pixels, outChannels])), filterShape);
+  (backend.typedArrayFromHeap(out) as Float32Array).fill(0, patchRows * pixels);
+  const product = backend.makeOutput([rowsOut, outChannels], 'float32');
+  (backend.typedArrayFromHeap(product) as Float32Array).fill(0);
+  cross(heapOffset(backend, out), rowsOut, pixels, heapOffset(backend, dy), outChannels, heapOffset(backend, product));
+  const grad = tf.engine().makeTensorFromTensorInfo(product);
+  return tf.reshape(rowsOut === patchRows ? grad : tf.slice(grad, [0, 0], [patchRows, outChannels]), filterShape);
 }
 
 function conv2DBackpropFilter({ inputs, attrs = {} }: KernelArgs): tf.Tensor {

@@ -6,6 +6,7 @@
  */
 import { IM2COL_PLAIN, IM2COL_SHARED } from './im2col-wasm';
 import { LEADING_SUM_PLAIN, LEADING_SUM_SHARED } from './leading-sum-wasm';
+import { CROSS_PRODUCT_PLAIN, CROSS_PRODUCT_SHARED } from './cross-product-wasm';
 import { GRAM_CHUNK_PLAIN } from './gram-chunk-wasm';
 import { MAX_POOL_GRAD_PLAIN, MAX_POOL_GRAD_SHARED } from './max-pool-grad-wasm';
 
@@ -27,11 +28,14 @@ export type Im2colChannelsFirst = (
 ) => void;
 
 export type SumLeadingAxes = (x: number, rows: number, channels: number, partials: number) => void;
+/** out[m x n] += a[m x k] b[k x n] (m a multiple of 4, n of 8), byte offsets. */
+export type CrossProduct = (a: number, m: number, k: number, b: number, n: number, out: number) => void;
 
 const KERNELS = {
   maxPoolGrad2x2: { shared: MAX_POOL_GRAD_SHARED, plain: MAX_POOL_GRAD_PLAIN },
   im2colChannelsFirst: { shared: IM2COL_SHARED, plain: IM2COL_PLAIN },
   sumLeadingAxes: { shared: LEADING_SUM_SHARED, plain: LEADING_SUM_PLAIN },
+  crossProduct: { shared: CROSS_PRODUCT_SHARED, plain: CROSS_PRODUCT_PLAIN },
 } as const;
 type KernelName = keyof typeof KERNELS;
 
@@ -80,6 +84,11 @@ export function im2colFor(backend: unknown): Im2colChannelsFirst | undefined {
 /** Per-block sums over the leading axes (channels a multiple of 4), bound to the backend's memory, if it can be. */
 export function sumLeadingAxesFor(backend: unknown): SumLeadingAxes | undefined {
   return kernelFor<SumLeadingAxes>(backend, 'sumLeadingAxes');
+}
+
+/** The small-output matrix product of filter gradients, bound to the backend's memory, if it can be. */
+export function crossProductFor(backend: unknown): CrossProduct | undefined {
+  return kernelFor<CrossProduct>(backend, 'crossProduct');
 }
 
 export type GramChunkUpper = (x: number, rows: number, paddedColumns: number, g: number) => void;
