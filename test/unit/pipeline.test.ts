@@ -13,6 +13,7 @@ import { decodeImage, preprocess, scanDataset } from '../../src/engine/data';
 import { channelSeed } from '../../src/engine/explain/channel-seed';
 import { signalToHeatmap } from '../../src/engine/image';
 import { fitInterpretation } from '../../src/engine/interpret/fit-interpretation';
+import { StreamedGram } from '../../src/engine/interpret/fit-weights';
 import { DEFAULT_INTERPRET_PARAMS } from '../../src/shared/params';
 import { FeatureTable } from '../../src/engine/interpret/feature-table';
 import { isVebiError } from '../../src/shared/errors';
@@ -93,6 +94,15 @@ test('the Gram built batch by batch (7 images) gives the fits of the whole featu
   } finally {
     model.dispose();
   }
+});
+
+test('a feature count whose Gram matrix would not fit in memory is refused before any image is read, naming the way out', () => {
+  const fourGiB = 4 * 2 ** 30;
+  assert.throws(
+    () => new StreamedGram(25760, 5, 'gt', fourGiB),
+    (error) => isVebiError(error) && error.code === 'BAD_ARGUMENT' && /25,760 features.*4\.9 GiB.*4\.0 GiB.*--layers.*vebi\.layers/.test(error.message),
+  );
+  assert.doesNotThrow(() => new StreamedGram(8000, 5, 'gt', fourGiB)); // 0.48 GiB of 4
 });
 
 test('report folder: every referenced PNG exists, index.html links only existing files', async () => {

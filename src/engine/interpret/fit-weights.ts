@@ -4,7 +4,8 @@
  * The Gram statistics are accumulated while the features stream in (StreamedGram), so the N x m
  * matrix itself is never held: memory is m x m whatever N is.
  */
-import { cancelledError } from '../../shared/errors';
+import * as os from 'node:os';
+import { VebiError, cancelledError } from '../../shared/errors';
 import type { LabelSource } from '../../shared/params';
 import type { ProgressListener } from '../../shared/progress';
 import { GramAccumulator, classProblem, solveL1Constrained, type GramData } from '../solver';
@@ -23,13 +24,26 @@ export interface WeightFits {
   signed: ClassFit[];
 }
 
+/** The m x m float64 Gram matrix may take at most this share of the machine's memory. */
+const GRAM_MEMORY_SHARE = 0.5;
+
 /** Feeds feature rows to a Gram accumulator against the chosen targets (true labels or predictions). */
 export class StreamedGram {
   private readonly accumulator: GramAccumulator;
   /** Time spent in the Gram build (inside the extraction's time). */
   ms = 0;
 
-  constructor(featureCount: number, numClasses: number, private readonly targets: LabelSource) {
+  /** Refuses, before any image is read, a feature count whose Gram matrix would not fit in memory. */
+  constructor(featureCount: number, numClasses: number, private readonly targets: LabelSource, totalMemory = os.totalmem()) {
+    const bytes = featureCount * featureCount * 8;
+    if (bytes > GRAM_MEMORY_SHARE * totalMemory) {
+      const gib = (n: number) => (n / 2 ** 30).toFixed(1);
+      throw new VebiError(
+        'BAD_ARGUMENT',
+        `The feature layers give ${featureCount.toLocaleString('en-US')} features: the solver's ${featureCount.toLocaleString('en-US')} x ${featureCount.toLocaleString('en-US')} Gram matrix would take ${gib(bytes)} GiB, more than half of this machine's ${gib(totalMemory)} GiB. ` +
+          'Take features from fewer layers: --layers on the command line, the vebi.layers setting in VS Code (the deeper layers usually say the most).',
+      );
+    }
     this.accumulator = new GramAccumulator(featureCount, numClasses);
   }
 
