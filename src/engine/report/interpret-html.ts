@@ -38,7 +38,7 @@ function formatTimings(t: Record<string, number>): string {
   return [
     `total ${seconds(t.totalMs)}`,
     `loading ${seconds(t.loadMs)}`,
-    `features ${seconds(t.featuresMs)}${t.imagesPerSecond ? ` (${Math.round(t.imagesPerSecond)} images/s)` : ''}`,
+    `features ${seconds(t.featuresMs)}${t.imagesPerSecond ? ` (${Math.round(t.imagesPerSecond)} images/s${t.gramMs !== undefined ? `, Gram matrix ${seconds(t.gramMs)} of it` : ''})` : ''}`,
     `solver ${seconds(t.solveMs)}`,
     `visualisations ${seconds(t.visualsMs)}`,
   ].join(', ');
