@@ -23,6 +23,7 @@ const KERNELS = [
   ['im2col.wat', 'IM2COL', ['shared', 'plain']],
   ['leading-sum.wat', 'LEADING_SUM', ['shared', 'plain']],
   ['cross-product.wat', 'CROSS_PRODUCT', ['shared', 'plain']],
+  ['relu6-grad.wat', 'RELU6_GRAD', ['shared', 'plain']],
   ['gram-chunk.wat', 'GRAM_CHUNK', ['plain']],
 ];
 const VARIANTS = {

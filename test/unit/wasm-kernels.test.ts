@@ -348,6 +348,27 @@ describe('wasm gradient kernels', () => {
     }
   });
 
+  it('ReLU6 gradient: dy where 0 < x <= 6 (the boundaries included as tfjs has them), on wasm in one SIMD pass', async () => {
+    // 1,003 values: the SIMD loop plus a scalar tail; exact boundaries and both sides of them.
+    const n = 1003;
+    const x = values(n, 21).map((v, i) => [0, 6, -0, 6.000001, 5.999999, -1e-7][i % 11] ?? v * 9 - 1.5);
+    const dy = values(n, 22).map((v) => v * 2 - 1);
+    const grads: Float32Array[] = [];
+    for (const backend of ['cpu', 'wasm'] as const) {
+      await tf.setBackend(backend);
+      const baseline = tf.memory().numTensors;
+      grads.push(tf.tidy(() => tf.grad((z: tf.Tensor) => tf.relu6(z))(tf.tensor1d(x), tf.tensor1d(dy)).dataSync() as Float32Array));
+      assert.equal(tf.memory().numTensors, baseline, `${backend} left tensors behind`);
+    }
+    const [cpu, wasm] = grads;
+    for (let i = 0; i < n; i++) {
+      const expected = x[i] > 0 && x[i] <= 6 ? dy[i] : 0;
+      // === so that -0 (tfjs's dy * 0) equals 0 (the mask's)
+      assert.ok(wasm[i] === expected, `x = ${x[i]}: ${wasm[i]} vs ${expected}`);
+      assert.ok(cpu[i] === expected, `cpu, x = ${x[i]}: ${cpu[i]} vs ${expected}`);
+    }
+  });
+
   it('LessEqual against a scalar (the ReLU6 gradient) and against a tensor', async () => {
     const a = { shape: [2, 5, 3], data: values(30, 9).map((v) => v * 8) };
     a.data[0] = 6; // the boundary itself

@@ -20,6 +20,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { heapOffset, pair, type Explicit, type Pair, type PadAttr, type RoundingMode, type WasmBackendLike } from './kernel-attrs';
+import { registerRelu6Gradient } from './relu6-gradient';
 import { crossProductFor, im2colFor } from './simd/simd-kernels';
 import { leadingAxesSum, maxPoolGradKernel, scalarLessEqual, sharingIdentity, transposingBatchMatMul } from './wasm-heap-kernels';
 
@@ -399,6 +400,7 @@ function replaceKernel(kernelName: string, kernelFunc: tf.KernelFunc, setupFunc?
  */
 export function registerWasmGradientKernels(): string[] {
   const added: string[] = [];
+  registerRelu6Gradient();
   for (const { kernelName, kernelFunc } of MISSING) {
     // Present already: an earlier call, or a later tfjs release that ships it natively.
     if (tf.getKernel(kernelName, 'wasm') !== undefined) continue;

@@ -6,6 +6,7 @@
  */
 import { IM2COL_PLAIN, IM2COL_SHARED } from './im2col-wasm';
 import { LEADING_SUM_PLAIN, LEADING_SUM_SHARED } from './leading-sum-wasm';
+import { RELU6_GRAD_PLAIN, RELU6_GRAD_SHARED } from './relu6-grad-wasm';
 import { CROSS_PRODUCT_PLAIN, CROSS_PRODUCT_SHARED } from './cross-product-wasm';
 import { GRAM_CHUNK_PLAIN } from './gram-chunk-wasm';
 import { MAX_POOL_GRAD_PLAIN, MAX_POOL_GRAD_SHARED } from './max-pool-grad-wasm';
@@ -30,12 +31,15 @@ export type Im2colChannelsFirst = (
 export type SumLeadingAxes = (x: number, rows: number, channels: number, partials: number) => void;
 /** out[m x n] += a[m x k] b[k x n] (m a multiple of 4, n of 8), byte offsets. */
 export type CrossProduct = (a: number, m: number, k: number, b: number, n: number, out: number) => void;
+/** dx = dy where 0 < x <= 6, else 0; byte offsets, n values. */
+export type Relu6Grad = (dy: number, x: number, dx: number, n: number) => void;
 
 const KERNELS = {
   maxPoolGrad2x2: { shared: MAX_POOL_GRAD_SHARED, plain: MAX_POOL_GRAD_PLAIN },
   im2colChannelsFirst: { shared: IM2COL_SHARED, plain: IM2COL_PLAIN },
   sumLeadingAxes: { shared: LEADING_SUM_SHARED, plain: LEADING_SUM_PLAIN },
   crossProduct: { shared: CROSS_PRODUCT_SHARED, plain: CROSS_PRODUCT_PLAIN },
+  relu6Grad: { shared: RELU6_GRAD_SHARED, plain: RELU6_GRAD_PLAIN },
 } as const;
 type KernelName = keyof typeof KERNELS;
 
@@ -89,6 +93,11 @@ export function sumLeadingAxesFor(backend: unknown): SumLeadingAxes | undefined 
 /** The small-output matrix product of filter gradients, bound to the backend's memory, if it can be. */
 export function crossProductFor(backend: unknown): CrossProduct | undefined {
   return kernelFor<CrossProduct>(backend, 'crossProduct');
+}
+
+/** The one-pass ReLU6 gradient, bound to the backend's memory, if it can be. */
+export function relu6GradFor(backend: unknown): Relu6Grad | undefined {
+  return kernelFor<Relu6Grad>(backend, 'relu6Grad');
 }
 
 export type GramChunkUpper = (x: number, rows: number, paddedColumns: number, g: number) => void;
