@@ -96,6 +96,20 @@ test('the Gram built batch by batch (7 images) gives the fits of the whole featu
   }
 });
 
+test('the streamed Gram fits the true labels or the predictions, as asked', () => {
+  const rows = Float32Array.from([1, 0, 0, 1]);
+  const labels = Int32Array.from([0, 1]);
+  const predictions = Int32Array.from([1, 1]);
+  for (const [targets, yty, xty] of [['gt', [1, 1], [1, 0, 0, 1]], ['predicted', [0, 2], [0, 0, 1, 1]]] as const) {
+    const gram = new StreamedGram(2, 2, targets);
+    gram.add(rows, labels, predictions);
+    const data = gram.finish();
+    assert.deepEqual([...data.yty], yty, targets);
+    assert.deepEqual([...data.xty], xty, targets);
+    assert.deepEqual([...data.gram], [1, 0, 0, 1]);
+  }
+});
+
 test('a feature count whose Gram matrix would not fit in memory is refused before any image is read, naming the way out', () => {
   const fourGiB = 4 * 2 ** 30;
   assert.throws(
