@@ -4,7 +4,7 @@
  * row-major with the columns padded to a multiple of 8; the kernel adds the upper triangle of the
  * chunk's X'X in float32 into a float32 m x m block, which is added into the float64 G and cleared:
  * the same float32-within-a-chunk, float64-across-chunks sums as the 'tf' kernel, without its
- * transpose, upload and XNNPACK weight packing per chunk (N = 60,000, m = 448: 0.55-0.65 s vs 1.0-1.3 s).
+ * transpose, upload and XNNPACK weight packing per chunk (N = 60,000, m = 448: 0.55-0.8 s vs 1.0-1.7 s).
  */
 import { gramChunkKernel, type GramChunkUpper } from '../backend/simd/simd-kernels';
 import type { ChunkProduct } from './chunk-product';

@@ -4,7 +4,7 @@
  *
  * Three kernels for G, measured on N = 60,000, m = 448 (2 cores):
  * - 'simd': a WebAssembly SIMD kernel on its own memory, single-threaded (gram-simd-product.ts):
- *   0.55-0.65 s. Float32 sums inside chunks of 1024 rows, float64 across chunks.
+ *   0.55-0.8 s. Float32 sums inside chunks of 1024 rows, float64 across chunks.
  * - 'tf': tf.matMul (XNNPACK on wasm, two threads) on the same chunks, only the column blocks on or
  *   above the diagonal (gram-tf-product.ts): 1.0-1.3 s, half of it transposing, uploading and
  *   packing each chunk. Used with tfjs-node, whose native GEMM is multi-threaded.
