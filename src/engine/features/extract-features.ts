@@ -71,7 +71,8 @@ export async function extractFeatures(model: VebiModel, items: DatasetItem[], op
       });
       // dataSync, not data(): on CPU backends both copy synchronously, but the read-backs behind
       // awaited promises outlived the young generation and piled up as ~55 MB of garbage buffers
-      // before a full GC (peak RSS +84 MB above baseline on 60,000 MNIST images; +32 MB this way).
+      // before a full GC (the 60,000-image MNIST job's peak RSS: +84 MB above its baseline with
+      // data(), +47-51 MB with dataSync).
       const vectorData = vectors.dataSync() as Float32Array;
       const peakData = peaks.dataSync() as Float32Array;
       const positionData = positions.dataSync() as Int32Array;
