@@ -55,6 +55,11 @@ function memoryOf(module: EmscriptenModuleLike | undefined): WasmMemory | undefi
   return memory instanceof wasmApi.Memory ? memory : undefined;
 }
 
+/** Instantiates a base64 module importing `memory` and returns its export `name` (throws without SIMD). */
+function exportOf(base64: string, memory: WasmMemory, name: string): unknown {
+  return new wasmApi.Instance(new wasmApi.Module(Buffer.from(base64, 'base64')), { env: { memory } }).exports[name];
+}
+
 function kernelFor<T>(backend: unknown, name: KernelName): T | undefined {
   const memory = memoryOf((backend as { wasm?: EmscriptenModuleLike }).wasm);
   if (!memory) return undefined;
@@ -64,8 +69,7 @@ function kernelFor<T>(backend: unknown, name: KernelName): T | undefined {
   if (kernel === undefined) {
     try {
       const shared = typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
-      const bytes = Buffer.from(shared ? KERNELS[name].shared : KERNELS[name].plain, 'base64');
-      kernel = new wasmApi.Instance(new wasmApi.Module(bytes), { env: { memory } }).exports[name];
+      kernel = exportOf(shared ? KERNELS[name].shared : KERNELS[name].plain, memory, name);
     } catch {
       // No SIMD, or a memory this build cannot import: the caller's other path serves.
       kernel = null;
@@ -112,8 +116,7 @@ const PAGE_BYTES = 65536;
 export function gramChunkKernel(bytes: number): { kernel: GramChunkUpper; buffer: ArrayBuffer } | undefined {
   try {
     const memory = new wasmApi.Memory({ initial: Math.ceil(bytes / PAGE_BYTES) });
-    const instance = new wasmApi.Instance(new wasmApi.Module(Buffer.from(GRAM_CHUNK_PLAIN, 'base64')), { env: { memory } });
-    return { kernel: instance.exports.gramChunkUpper as GramChunkUpper, buffer: memory.buffer as ArrayBuffer };
+    return { kernel: exportOf(GRAM_CHUNK_PLAIN, memory, 'gramChunkUpper') as GramChunkUpper, buffer: memory.buffer as ArrayBuffer };
   } catch {
     return undefined;
   }
