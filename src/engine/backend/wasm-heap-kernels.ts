@@ -18,7 +18,7 @@ import * as tf from '@tensorflow/tfjs';
 import { heapOffset, pair, type PadAttr, type RoundingMode, type WasmBackendLike } from './kernel-attrs';
 import { maxPoolGrad2x2For, sumLeadingAxesFor } from './simd/simd-kernels';
 
-/** Rows per float32 block sum of leading-sum.wat. */
+/** Rows per float32 block sum of leading-sum.wat (a block stays in L1; bounds each float32 sum's length). */
 const LEADING_SUM_BLOCK_ROWS = 128;
 
 interface HeapKernelArgs {
@@ -207,9 +207,9 @@ export function leadingAxesSum(original: tf.KernelFunc): tf.KernelFunc {
     let values = wasm.typedArrayFromHeap(x) as Float32Array;
     let partials: tf.TensorInfo | undefined;
     if (simd) {
-      // Float32 sums of at most 128 rows each (SIMD), added below in float64.
+      // Float32 sums of at most LEADING_SUM_BLOCK_ROWS rows each (SIMD), added below in float64.
       partials = wasm.makeOutput([Math.ceil(rows / LEADING_SUM_BLOCK_ROWS), channels], 'float32');
-      simd(heapOffset(wasm, x), rows, channels, heapOffset(wasm, partials));
+      simd(heapOffset(wasm, x), rows, channels, LEADING_SUM_BLOCK_ROWS, heapOffset(wasm, partials));
       values = wasm.typedArrayFromHeap(partials) as Float32Array;
     }
     const sums = new Float64Array(channels);

@@ -1,12 +1,12 @@
 ;; Sum over every axis but the last (a bias gradient), float32 [rows][channels] with channels a
-;; multiple of 4: block b's sums (rows [b * 128, b * 128 + 128)) go to partials[b][channels], so each
-;; float32 sum has at most 128 terms; the caller adds the blocks in float64. Within a block, one
+;; multiple of 4: block b's sums (rows [b * blockRows, (b + 1) * blockRows)) go to partials[b][channels],
+;; so each float32 sum has at most blockRows terms; the caller adds the blocks in float64. Within a block, one
 ;; channel group of 4 at a time walks down the rows (the block stays in L1 across groups).
 ;; wasm's own Sum transposes the whole input first. Built by scripts/build-wat.mjs into leading-sum-wasm.ts.
 (module
   (import "env" "memory" (memory MEMORY_LIMITS))
   (func (export "sumLeadingAxes")
-    (param $x i32) (param $rows i32) (param $channels i32) (param $partials i32)
+    (param $x i32) (param $rows i32) (param $channels i32) (param $blockRows i32) (param $partials i32)
     (local $stride i32) (local $r0 i32) (local $r1 i32) (local $g i32) (local $p i32) (local $end i32)
     (local $out i32) (local $acc v128)
     (local.set $stride (i32.shl (local.get $channels) (i32.const 2)))
@@ -14,7 +14,7 @@
     (local.set $r0 (i32.const 0))
     (block $blocksDone (loop $blockLoop
       (br_if $blocksDone (i32.ge_u (local.get $r0) (local.get $rows)))
-      (local.set $r1 (i32.add (local.get $r0) (i32.const 128)))
+      (local.set $r1 (i32.add (local.get $r0) (local.get $blockRows)))
       (if (i32.gt_u (local.get $r1) (local.get $rows)) (then (local.set $r1 (local.get $rows))))
       (local.set $g (i32.const 0))
       (block $groupsDone (loop $groupLoop

@@ -28,7 +28,7 @@ export type Im2colChannelsFirst = (
   outHeight: number, outWidth: number, filterHeight: number, filterWidth: number, stride: number, dilation: number,
 ) => void;
 
-export type SumLeadingAxes = (x: number, rows: number, channels: number, partials: number) => void;
+export type SumLeadingAxes = (x: number, rows: number, channels: number, blockRows: number, partials: number) => void;
 /** out[m x n] += a[m x k] b[k x n] (m a multiple of 4, n of 8), byte offsets. */
 export type CrossProduct = (a: number, m: number, k: number, b: number, n: number, out: number) => void;
 /** dx = dy where 0 < x <= 6, else 0; byte offsets, n values. */
