@@ -13,6 +13,7 @@ export const EXIT = {
 export function exitCodeFor(code: VebiErrorCode): number {
   switch (code) {
     case 'BAD_ARGUMENT':
+    case 'OUTPUT_REFUSED':
       return EXIT.usage;
     case 'BACKEND_UNAVAILABLE':
       return EXIT.backend;
