@@ -1,14 +1,20 @@
 #!/usr/bin/env node
-/** Entry of the `vebi` binary: wires Ctrl-C to cancellation (a second Ctrl-C exits at once). */
+/**
+ * Entry of the `vebi` binary. Ctrl-C, SIGTERM and SIGHUP cancel the run cleanly (nothing written,
+ * a previous result left intact); a second one exits at once, and the exit hook of the atomic
+ * folder writer still removes the partial folder and puts a previous result back.
+ */
 import { main } from './main';
 import { EXIT } from './exit-codes';
 
 const controller = new AbortController();
-process.on('SIGINT', () => {
-  if (controller.signal.aborted) process.exit(EXIT.cancelled);
-  process.stderr.write('\nvebi: cancelling (Ctrl-C again to quit at once)...\n');
-  controller.abort();
-});
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+  process.on(signal, () => {
+    if (controller.signal.aborted) process.exit(EXIT.cancelled);
+    process.stderr.write(`\nvebi: cancelling (${signal === 'SIGINT' ? 'Ctrl-C' : signal} again to quit at once)...\n`);
+    controller.abort();
+  });
+}
 
 main(process.argv.slice(2), controller.signal).then(
   (code) => process.exit(code),

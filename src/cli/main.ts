@@ -51,6 +51,11 @@ export async function main(argv: string[], signal: AbortSignal): Promise<number>
   }
 }
 
+/** Warnings go to stderr with the progress, so stdout keeps only the result. */
+function printWarning(message: string): void {
+  process.stderr.write(`vebi: warning: ${message}\n`);
+}
+
 function cacheDirOf(values: Record<string, unknown>): string | null {
   if (values['no-cache']) return null;
   return typeof values['cache-dir'] === 'string' ? values['cache-dir'] : defaultCacheDir();
@@ -91,7 +96,7 @@ async function runInterpret(args: string[], signal: AbortSignal, onProgress: Run
       onBadFile: oneOf(values['on-bad-file'], 'on-bad-file', ['skip', 'fail'] as const),
       cacheDir: cacheDirOf(values),
     },
-    { signal, onProgress },
+    { signal, onProgress, onWarning: printWarning },
   );
   process.stdout.write(values.json ? `${JSON.stringify({ outDir: result.outDir, cached: result.cached })}\n` : summarizeInterpretation(result.report, result.outDir, result.cached));
   return EXIT.ok;
@@ -124,7 +129,7 @@ async function runExplain(args: string[], signal: AbortSignal, onProgress: RunHo
       backend: oneOf(values.backend, 'backend', BACKENDS),
       cacheDir: cacheDirOf(values),
     },
-    { signal, onProgress },
+    { signal, onProgress, onWarning: printWarning },
   );
   process.stdout.write(values.json ? `${JSON.stringify({ outDir: result.outDir })}\n` : summarizeExplanation(result.report, result.outDir));
   return EXIT.ok;

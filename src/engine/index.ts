@@ -12,6 +12,8 @@ export { readInterpretation } from './report/read-report';
 export { loadModel } from './model/load-model';
 export { parsePreprocessing } from './data';
 export { TOOL } from './tool';
+export { exportReport } from './export/export-report';
+export type { ExportOptions } from './export/export-report';
 export { compareMethods, evaluateAblation, evaluateLocalization, evaluateSanity } from './evaluate';
 export type { AblationOptions, CompareOptions, LocalizationOptions, SanityOptions } from './evaluate';
 export { generateFlowers } from './datasets';

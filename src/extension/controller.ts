@@ -58,7 +58,7 @@ export class VebiController implements vscode.Disposable {
     const outcome = await this.runJob(`VEBI: interpreting ${vscode.workspace.asRelativePath(model)}`, panel, (signal, report) =>
       this.engine.run(
         { type: 'interpret', job: { modelPath, dataDir, outDir, params: settings.params, backend: settings.backend, onBadFile: settings.onBadFile, cacheDir: this.paths.cacheDir } },
-        { signal, onProgress: report },
+        { signal, onProgress: report, onWarning: (message) => this.warn(message) },
       ),
     );
     if (!outcome || outcome.result.kind !== 'interpretation') return;
@@ -128,9 +128,16 @@ export class VebiController implements vscode.Disposable {
     const target = await vscode.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, title: 'VEBI: export the report into this folder', openLabel: 'Export here' });
     if (!target?.[0]) return;
     const destination = path.join(target[0].fsPath, `vebi-report-${path.basename(path.dirname(modelPath))}`);
-    await fs.cp(reportDir, destination, { recursive: true });
-    const explanations = path.join(path.dirname(reportDir), 'explanations');
-    if (await exists(explanations)) await fs.cp(explanations, path.join(destination, 'explanations'), { recursive: true });
+    const explanationsDir = path.join(path.dirname(reportDir), 'explanations');
+    // The engine writes it, through the same checks as every output: never over a folder VEBI did not write.
+    try {
+      await withCancellableProgress('VEBI: exporting the report', (signal) => this.engine.run({ type: 'export', job: { reportDir, explanationsDir, outDir: destination } }, { signal }));
+    } catch (error) {
+      const plain = toPlainError(error);
+      this.log.appendLine(`export ${plain.code}: ${plain.message}`);
+      void vscode.window.showErrorMessage(`VEBI: ${plain.code === 'CANCELLED' ? 'export cancelled; nothing was written.' : plain.message}`);
+      return;
+    }
     const open = await vscode.window.showInformationMessage(`VEBI: report exported to ${destination} (report.json, PNGs, index.html).`, 'Open in Browser');
     if (open) await vscode.env.openExternal(vscode.Uri.file(path.join(destination, 'index.html')));
   }
@@ -285,6 +292,11 @@ export class VebiController implements vscode.Disposable {
       if (this.running === controller) this.running = undefined;
       panel.showProgress(undefined);
     }
+  }
+
+  private warn(message: string): void {
+    this.log.appendLine(`warning: ${message}`);
+    void vscode.window.showWarningMessage(`VEBI: ${message}`);
   }
 
   private reportFailure(panel: VebiPanel, error: PlainError): void {

@@ -8,7 +8,7 @@ import { fork } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { VebiError, cancelledError, fromPlainError } from '../shared/errors';
 import { isEngineEvent } from '../shared/engine-protocol';
-import type { EngineEvent, EngineRequest, EngineResult, EvaluateJob, ExplainJob, InterpretJob } from '../shared/engine-protocol';
+import type { EngineEvent, EngineRequest, EngineResult, EvaluateJob, ExplainJob, ExportJob, InterpretJob } from '../shared/engine-protocol';
 import type { ProgressListener } from '../shared/progress';
 
 export interface EngineClientOptions {
@@ -20,7 +20,7 @@ export interface EngineClientOptions {
   cancelGraceMs?: number;
 }
 
-export type EngineJob = { type: 'interpret'; job: InterpretJob } | { type: 'explain'; job: ExplainJob } | { type: 'evaluate'; job: EvaluateJob };
+export type EngineJob = { type: 'interpret'; job: InterpretJob } | { type: 'explain'; job: ExplainJob } | { type: 'evaluate'; job: EvaluateJob } | { type: 'export'; job: ExportJob };
 
 export interface EngineOutcome {
   result: EngineResult;
@@ -31,6 +31,7 @@ interface Pending {
   resolve: (outcome: EngineOutcome) => void;
   reject: (error: Error) => void;
   onProgress?: ProgressListener;
+  onWarning?: (message: string) => void;
 }
 
 export class EngineClient {
@@ -45,7 +46,7 @@ export class EngineClient {
     return this.child?.pid;
   }
 
-  run(job: EngineJob, hooks: { onProgress?: ProgressListener; signal?: AbortSignal } = {}): Promise<EngineOutcome> {
+  run(job: EngineJob, hooks: { onProgress?: ProgressListener; onWarning?: (message: string) => void; signal?: AbortSignal } = {}): Promise<EngineOutcome> {
     if (hooks.signal?.aborted) return Promise.reject(cancelledError());
     const child = this.ensureProcess();
     const id = this.nextId++;
@@ -74,6 +75,7 @@ export class EngineClient {
           reject(error);
         },
         onProgress: hooks.onProgress,
+        onWarning: hooks.onWarning,
       });
       hooks.signal?.addEventListener('abort', onAbort, { once: true });
       this.send(child, { ...job, id } as EngineRequest);
@@ -113,6 +115,10 @@ export class EngineClient {
     if (!pending) return;
     if (event.type === 'progress') {
       pending.onProgress?.(event.event);
+      return;
+    }
+    if (event.type === 'warning') {
+      pending.onWarning?.(event.message);
       return;
     }
     this.pending.delete(event.id);

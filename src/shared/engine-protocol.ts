@@ -44,31 +44,42 @@ export interface EvaluateJob {
   backend: BackendChoice;
 }
 
+/** Export Report: the interpretation (and the explanations folder, if any) copied into `outDir`. */
+export interface ExportJob {
+  reportDir: string;
+  explanationsDir?: string;
+  outDir: string;
+}
+
 export type EngineRequest =
   | { type: 'interpret'; id: number; job: InterpretJob }
   | { type: 'explain'; id: number; job: ExplainJob }
   | { type: 'evaluate'; id: number; job: EvaluateJob }
+  | { type: 'export'; id: number; job: ExportJob }
   | { type: 'cancel'; id: number };
 
 export type EngineResult =
   | { kind: 'interpretation'; outDir: string; cached: boolean; backend: string }
   | { kind: 'explanation'; outDir: string; backend: string }
-  | { kind: 'evaluation'; evaluation: EvaluationKind; outDir: string; backend: string };
+  | { kind: 'evaluation'; evaluation: EvaluationKind; outDir: string; backend: string }
+  | { kind: 'export'; outDir: string };
 
 export type EngineEvent =
   | { type: 'ready'; pid: number }
   | { type: 'progress'; id: number; event: ProgressEvent }
+  /** Something the user should know that did not stop the job (a damaged cache entry dropped...). */
+  | { type: 'warning'; id: number; message: string }
   | { type: 'done'; id: number; result: EngineResult; peakRssMB: number }
   | { type: 'failed'; id: number; error: PlainError };
 
 export function isEngineEvent(value: unknown): value is EngineEvent {
   if (typeof value !== 'object' || value === null) return false;
   const type = (value as { type?: unknown }).type;
-  return type === 'ready' || type === 'progress' || type === 'done' || type === 'failed';
+  return type === 'ready' || type === 'progress' || type === 'warning' || type === 'done' || type === 'failed';
 }
 
 export function isEngineRequest(value: unknown): value is EngineRequest {
   if (typeof value !== 'object' || value === null) return false;
   const { type, id } = value as { type?: unknown; id?: unknown };
-  return (type === 'interpret' || type === 'explain' || type === 'evaluate' || type === 'cancel') && typeof id === 'number';
+  return (type === 'interpret' || type === 'explain' || type === 'evaluate' || type === 'export' || type === 'cancel') && typeof id === 'number';
 }

@@ -7,7 +7,7 @@ import { cancelledError, toPlainError, VebiError } from '../shared/errors';
 import { isEngineRequest } from '../shared/engine-protocol';
 import type { EngineEvent, EngineRequest } from '../shared/engine-protocol';
 import type { ProgressEvent } from '../shared/progress';
-import { explain, interpret } from '../engine';
+import { explain, exportReport, interpret } from '../engine';
 import { runEvaluation } from './run-evaluation';
 
 const running = new Map<number, AbortController>();
@@ -23,7 +23,11 @@ function peakRssMB(): number {
 async function run(request: Exclude<EngineRequest, { type: 'cancel' }>): Promise<void> {
   const controller = new AbortController();
   running.set(request.id, controller);
-  const hooks = { signal: controller.signal, onProgress: (event: ProgressEvent) => send({ type: 'progress', id: request.id, event }) };
+  const hooks = {
+    signal: controller.signal,
+    onProgress: (event: ProgressEvent) => send({ type: 'progress', id: request.id, event }),
+    onWarning: (message: string) => send({ type: 'warning', id: request.id, message }),
+  };
   try {
     if (request.type === 'interpret') {
       const { job } = request;
@@ -32,6 +36,9 @@ async function run(request: Exclude<EngineRequest, { type: 'cancel' }>): Promise
     } else if (request.type === 'evaluate') {
       const { outDir, backend } = await runEvaluation(request.job, hooks);
       send({ type: 'done', id: request.id, result: { kind: 'evaluation', evaluation: request.job.kind, outDir, backend }, peakRssMB: peakRssMB() });
+    } else if (request.type === 'export') {
+      const { outDir } = await exportReport(request.job, hooks);
+      send({ type: 'done', id: request.id, result: { kind: 'export', outDir }, peakRssMB: peakRssMB() });
     } else {
       const { job } = request;
       const result = await explain({ modelPath: job.modelPath, imagePath: job.imagePath, reportDir: job.reportDir, outDir: job.outDir, params: job.params, backend: job.backend, cacheDir: null }, hooks);
@@ -56,6 +63,8 @@ process.on('message', (message: unknown) => {
   void run(message);
 });
 
-// The extension host went away: nothing left to work for.
+// The extension host went away: nothing left to work for. Exiting (not dying by a signal) runs the
+// atomic writer's exit hook: no partial folder is left and a previous result is put back.
 process.on('disconnect', () => process.exit(0));
+for (const signal of ['SIGTERM', 'SIGHUP', 'SIGINT'] as const) process.on(signal, () => process.exit(130));
 send({ type: 'ready', pid: process.pid });

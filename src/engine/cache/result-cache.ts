@@ -6,6 +6,7 @@ import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { copyFolderAtomically } from '../fs/atomic-folder';
+import { entryProblem } from './verify-entry';
 
 export function defaultCacheDir(): string {
   const base = process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache');
@@ -19,18 +20,24 @@ export class ResultCache {
     return path.join(this.dir, 'reports', key);
   }
 
-  async lookup(key: string): Promise<string | undefined> {
+  /**
+   * The entry's folder when it is whole (verified against its manifest and parsed); a bad entry is
+   * removed, with a warning, so the caller recomputes.
+   */
+  async lookup(key: string, onWarning?: (message: string) => void): Promise<string | undefined> {
+    if (!/^[0-9a-f]{64}$/.test(key)) return undefined;
     const dir = this.entry(key);
-    try {
-      await fs.access(path.join(dir, 'report.json'));
-      return dir;
-    } catch {
-      return undefined;
-    }
+    if (!(await fs.lstat(dir).then((s) => s.isDirectory(), () => false))) return undefined;
+    const problem = await entryProblem(dir);
+    if (!problem) return dir;
+    onWarning?.(`The cached result ${dir} is damaged (${problem}); it was removed and the result is recomputed.`);
+    await fs.rm(dir, { recursive: true, force: true }).catch(() => undefined);
+    return undefined;
   }
 
+  /** Keeps a copy of a finished report folder under `key`; the model's index points at it. */
   async store(key: string, modelHash: string, reportDir: string): Promise<void> {
-    await copyFolderAtomically(reportDir, this.entry(key));
+    await copyFolderAtomically(reportDir, this.entry(key), { kind: 'interpretation', flag: 'The cache entry' });
     const index = path.join(this.dir, 'models', `${modelHash}.json`);
     await fs.mkdir(path.dirname(index), { recursive: true });
     const temp = `${index}.${process.pid}.tmp`;

@@ -14,6 +14,8 @@ import { checkClassCount, scanDataset } from '../data';
 import type { DatasetItem } from '../data';
 import { checkReportMatchesModel } from '../explain/report-weights';
 import { writeFolderAtomically } from '../fs/atomic-folder';
+import { checkOutputTarget } from '../fs/output-target';
+import { outputOptions } from './output-options';
 import { FeatureTable } from '../interpret/feature-table';
 import { loadModel, resolveModelJson } from '../model/load-model';
 import { restrictFeatureLayers } from '../model/restrict-feature-layers';
@@ -70,6 +72,8 @@ export async function evaluateAblation(options: AblationOptions, hooks: Evaluate
   validate(counts, draws, seed, batchSize, options.maxPerClass);
   const outDir = path.resolve(options.outDir);
   const modelPath = path.resolve(options.modelPath);
+  const output = outputOptions('ablation', options, hooks.signal);
+  await checkOutputTarget(outDir, output);
 
   const interpretation = await readInterpretation(options.reportDir);
   const { report } = interpretation;
@@ -169,7 +173,7 @@ export async function evaluateAblation(options: AblationOptions, hooks: Evaluate
       await fs.writeFile(path.join(temp, 'ablation.md'), ablationMarkdown(summary));
       await fs.writeFile(path.join(temp, 'ablation.png'), await renderAblationPlot(summary));
       if (hooks.signal?.aborted) throw cancelledError();
-    });
+    }, output);
     hooks.onProgress?.({ stage: 'write', unit: 'files', done: 3, total: 3 });
     return { summary, outDir };
   } finally {

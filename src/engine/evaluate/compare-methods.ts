@@ -15,6 +15,8 @@ import type { MethodContext } from '../explain/methods';
 import { OVERLAY_MAX_SIDE, heatmapFileWriter } from '../explain/render-heatmaps';
 import { reportWeights } from '../explain/report-weights';
 import { writeFolderAtomically } from '../fs/atomic-folder';
+import { checkOutputTarget } from '../fs/output-target';
+import { outputOptions } from './output-options';
 import type { RunHooks } from '../interpret/interpret';
 import { loadModel } from '../model/load-model';
 import { restrictFeatureLayers } from '../model/restrict-feature-layers';
@@ -44,6 +46,9 @@ export async function compareMethods(options: CompareOptions, hooks: RunHooks = 
   const started = performance.now();
   const methods = options.methods?.length ? options.methods.map((name) => explanationMethod(name)) : explanationMethods();
   const imagePath = path.resolve(options.imagePath);
+  const outDir = path.resolve(options.outDir);
+  const output = outputOptions('comparison', options, hooks.signal);
+  await checkOutputTarget(outDir, output);
   const original = await decodeImageOriginal(imagePath, OVERLAY_MAX_SIDE);
   const interpretation = await readInterpretation(options.reportDir);
   const { report } = interpretation;
@@ -80,7 +85,6 @@ export async function compareMethods(options: CompareOptions, hooks: RunHooks = 
     timings.explainMs = performance.now() - started - timings.loadMs;
     const predicted = prediction.classIndex;
     const explainedIndex = options.classIndex ?? predicted;
-    const outDir = path.resolve(options.outDir);
     const summary = await writeFolderAtomically(outDir, async (tempDir) => {
       const writer = heatmapFileWriter(tempDir, original, height, width);
       const compared: ComparedMethod[] = [];
@@ -109,7 +113,7 @@ export async function compareMethods(options: CompareOptions, hooks: RunHooks = 
       await writeComparisonHtml(tempDir, built);
       if (hooks.signal?.aborted) throw cancelledError();
       return built;
-    });
+    }, output);
     hooks.onProgress?.({ stage: 'evaluate', unit: 'steps', done: methods.length, total: methods.length });
     return { summary, outDir };
   } finally {

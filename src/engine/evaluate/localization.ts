@@ -28,7 +28,9 @@ import { readInterpretation } from '../report/read-report';
 import { TOOL } from '../tool';
 import type { RunHooks } from '../interpret/interpret';
 import { reportWeights } from '../explain/report-weights';
-import { checkReplaceable, limitPerClass, loadMaskedImage, scanMaskedDataset } from './localization-data';
+import { limitPerClass, loadMaskedImage, scanMaskedDataset } from './localization-data';
+import { checkOutputTarget } from '../fs/output-target';
+import { outputOptions } from './output-options';
 import { localizationMarkdown } from './localization-markdown';
 import { summarizeMethod, type MethodRun } from './localization-summary';
 import { IOU_THRESHOLDS, iouOverThresholds } from './metrics';
@@ -74,7 +76,8 @@ export async function evaluateLocalization(options: LocalizationOptions, hooks: 
   const outDir = path.resolve(options.outDir);
   const modelPath = path.resolve(options.modelPath);
 
-  await checkReplaceable(outDir, 'localization.json');
+  const output = outputOptions('localization', options, hooks.signal);
+  await checkOutputTarget(outDir, output);
   hooks.onProgress?.({ stage: 'load', unit: 'steps', done: 0, total: 1, message: 'Reading the report, the images and the model' });
   const interpretation = await readInterpretation(options.reportDir);
   const { report } = interpretation;
@@ -182,7 +185,7 @@ export async function evaluateLocalization(options: LocalizationOptions, hooks: 
       await fs.writeFile(path.join(temp, 'localization.md'), localizationMarkdown(built));
       if (hooks.signal?.aborted) throw cancelledError();
       return built;
-    });
+    }, output);
     hooks.onProgress?.({ stage: 'write', unit: 'files', done: 2, total: 2 });
     return { summary, outDir };
   } finally {

@@ -29,7 +29,9 @@ import type { VebiModel } from '../model/types';
 import { stripUndefined } from '../strip-undefined';
 import { TOOL } from '../tool';
 import { SMOOTHGRAD_SEED } from './localization';
-import { checkReplaceable, limitPerClass } from './localization-data';
+import { limitPerClass } from './localization-data';
+import { checkOutputTarget } from '../fs/output-target';
+import { outputOptions } from './output-options';
 import { sampleStd } from './localization-summary';
 import { SSIM_DEFAULTS, spearman, ssim } from './metrics';
 import { sanityMarkdown } from './sanity-markdown';
@@ -114,7 +116,8 @@ export async function evaluateSanity(options: SanityOptions, hooks: RunHooks = {
   const outDir = path.resolve(options.outDir);
   const modelPath = path.resolve(options.modelPath);
 
-  await checkReplaceable(outDir, 'sanity.json');
+  const output = outputOptions('sanity', options, hooks.signal);
+  await checkOutputTarget(outDir, output);
   hooks.onProgress?.({ stage: 'load', unit: 'steps', done: 0, total: 1, message: 'Reading the model and the images' });
   const sidecar = await readPreprocessingSidecar(modelPath);
   // The training folder is read as `interpret` reads it (class i = i-th folder, Python's sort order).
@@ -253,7 +256,7 @@ export async function evaluateSanity(options: SanityOptions, hooks: RunHooks = {
       await fs.writeFile(path.join(temp, 'sanity.png'), await renderSanityPlot(built));
       throwIfCancelled();
       return built;
-    });
+    }, output);
     hooks.onProgress?.({ stage: 'write', unit: 'files', done: 3, total: 3 });
     return { summary, outDir };
   } finally {

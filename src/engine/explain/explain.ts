@@ -17,6 +17,9 @@ import type { RunHooks } from '../interpret/interpret';
 import { loadModel } from '../model/load-model';
 import { restrictFeatureLayers } from '../model/restrict-feature-layers';
 import { writeFolderAtomically } from '../fs/atomic-folder';
+import { confinedJoin, confinedRealPath } from '../fs/confine';
+import { checkOutputTarget } from '../fs/output-target';
+import { LIMITS, readRegularFile } from '../fs/safe-read';
 import { writeExplainHtml } from '../report/explain-html';
 import { readInterpretation } from '../report/read-report';
 import type { LoadedInterpretation } from '../report/read-report';
@@ -53,6 +56,10 @@ export async function explain(options: ExplainOptions, hooks: RunHooks = {}): Pr
   const method = explanationMethod(params.method ?? 'vebi');
   const modelPath = path.resolve(options.modelPath);
   const imagePath = path.resolve(options.imagePath);
+  const outDir = path.resolve(options.outDir);
+  const reportInput = options.reportDir ? path.resolve(options.reportDir) : undefined;
+  const output = { kind: 'explanation', inputs: [modelPath, imagePath, reportInput], dataFolders: [reportInput], signal: hooks.signal } as const;
+  await checkOutputTarget(outDir, output);
   // The image first: the cheapest input to check, and the one most often wrong.
   const original = await decodeImageOriginal(imagePath, OVERLAY_MAX_SIDE);
   const interpretation = await readInterpretation(await findReport(modelPath, options));
@@ -86,7 +93,6 @@ export async function explain(options: ExplainOptions, hooks: RunHooks = {}): Pr
     hooks.onProgress?.({ stage: 'explain', unit: 'steps', done: 1, total: 2 });
     if (hooks.signal?.aborted) throw cancelledError();
 
-    const outDir = path.resolve(options.outDir);
     const report = await writeFolderAtomically(outDir, async (tempDir) => {
       const files = await renderHeatmapFiles(tempDir, explanation, original);
       const visualOf = async (key: string) => copyVisual(interpretation, key, tempDir);
@@ -139,7 +145,7 @@ export async function explain(options: ExplainOptions, hooks: RunHooks = {}): Pr
       await writeExplainHtml(tempDir, built, visuals);
       if (hooks.signal?.aborted) throw cancelledError();
       return built;
-    });
+    }, output);
     hooks.onProgress?.({ stage: 'explain', unit: 'steps', done: 2, total: 2 });
     return { report, outDir };
   } finally {
@@ -160,9 +166,17 @@ async function findReport(modelPath: string, options: ExplainOptions): Promise<s
 async function copyVisual(interpretation: LoadedInterpretation, key: string, outDir: string): Promise<string | undefined> {
   const visual = interpretation.report.visuals[key];
   if (!visual) return undefined;
+  const source = path.join(interpretation.dir, 'report.json');
+  const confine = { code: 'REPORT_INVALID', source, hint: 'Re-run "vebi interpret" to write a new report.' } as const;
   for (const file of [visual.average, visual.strip, visual.guided]) {
-    await fs.mkdir(path.dirname(path.join(outDir, file)), { recursive: true });
-    await fs.copyFile(path.join(interpretation.dir, file), path.join(outDir, file));
+    // The report is untrusted input: each path must stay inside its folder, links included.
+    const from = await confinedRealPath(interpretation.dir, file, confine);
+    // Feature images live under features/ (as interpret writes them), so they cannot overwrite this explanation's own files.
+    if (!file.startsWith('features/')) throw new VebiError('REPORT_INVALID', `The feature image "${file}" in ${source} is not under features/. Re-run "vebi interpret" to write a new report.`, source);
+    const to = confinedJoin(outDir, file, confine);
+    const bytes = await readRegularFile(from, { what: 'Feature image', maxBytes: LIMITS.imageBytes, code: 'REPORT_INVALID', tooLargeCode: 'REPORT_INVALID', hint: `It is named in ${source}; re-run "vebi interpret".` });
+    await fs.mkdir(path.dirname(to), { recursive: true });
+    await fs.writeFile(to, bytes);
   }
   return key;
 }

@@ -1,71 +1,96 @@
 /**
- * Writes a folder all-or-nothing: everything goes into a hidden sibling first and replaces the
- * target only when complete, so a crash or Ctrl-C never leaves a half-written report.
+ * Writes a folder all-or-nothing: everything goes into a hidden sibling first, a manifest lists
+ * what was written, and the sibling replaces the target only when complete. The swap can be
+ * interrupted at any instant (Ctrl-C, SIGTERM, SIGKILL, a crash): this process puts the previous
+ * folder back on exit, and the next run restores or removes what a dead one left.
  */
 import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
+import { VebiError, cancelledError, isVebiError } from '../../shared/errors';
+import { environmentError } from './environment-error';
+import { checkOutputTarget } from './output-target';
+import type { OutputTargetOptions } from './output-target';
+import { copyTree } from './copy-tree';
+import { writeOutputManifest } from './output-manifest';
+import { ownershipProblem } from './output-ownership';
+import { removeLeftovers, siblingName, trackWrite } from './leftovers';
 
-export async function writeFolderAtomically<T>(target: string, fill: (tempDir: string) => Promise<T>): Promise<T> {
-  const parent = path.dirname(path.resolve(target));
-  await fs.mkdir(parent, { recursive: true });
-  await removeStalePartials(parent, path.basename(target));
-  const temp = path.join(parent, `.${path.basename(target)}.partial-${process.pid}-${randomBytes(4).toString('hex')}`);
-  await fs.mkdir(temp);
+export interface AtomicWriteOptions extends OutputTargetOptions {
+  signal?: AbortSignal;
+}
+
+/** Error messages name the user's folder, never the hidden sibling being written. */
+function renamed(error: unknown, temp: string, target: string): unknown {
+  const mapped = environmentError(error, target);
+  if (mapped) return mapped;
+  if (isVebiError(error) && error.message.includes(temp)) return new VebiError(error.code, error.message.split(temp).join(target), error.path?.split(temp).join(target));
+  return error;
+}
+
+export async function writeFolderAtomically<T>(target: string, fill: (tempDir: string) => Promise<T>, options: AtomicWriteOptions): Promise<T> {
+  const absolute = path.resolve(target);
+  await checkOutputTarget(absolute, options);
+  const parent = path.dirname(absolute);
+  const base = path.basename(absolute);
+  const tag = `${process.pid}-${randomBytes(4).toString('hex')}`;
+  const temp = path.join(parent, siblingName(base, 'partial', tag));
+  const old = path.join(parent, siblingName(base, 'old', tag));
+  try {
+    await fs.mkdir(parent, { recursive: true });
+    await removeLeftovers(parent, base);
+    await fs.mkdir(temp);
+  } catch (error) {
+    throw renamed(error, temp, absolute);
+  }
+  const write = trackWrite({ target: absolute, temp, old });
   try {
     const result = await fill(temp);
-    await replaceFolder(temp, target);
+    if (options.signal?.aborted) throw cancelledError();
+    await writeOutputManifest(temp, options.kind);
+    // Something may have appeared at the target while we worked: check again just before the swap.
+    const problem = await ownershipProblem(absolute, options.kind);
+    if (problem) throw new VebiError('OUTPUT_REFUSED', `${options.flag ?? '--out'} ${absolute} ${problem}; nothing was written.`, absolute);
+    await swapInto(write, absolute, temp, old);
     return result;
   } catch (error) {
-    await fs.rm(temp, { recursive: true, force: true });
-    throw error;
+    await fs.rm(temp, { recursive: true, force: true }).catch(() => undefined);
+    throw renamed(error, temp, absolute);
+  } finally {
+    write.finish();
   }
 }
 
-/**
- * A process killed while writing (the extension kills a cancelled engine that does not stop in
- * time) leaves its hidden partial folder behind: remove those whose writer is no longer alive.
- */
-async function removeStalePartials(parent: string, base: string): Promise<void> {
-  const prefix = `.${base}.partial-`;
-  const names = (await fs.readdir(parent)).filter((name) => name.startsWith(prefix));
-  for (const name of names) {
-    const pid = Number(name.slice(prefix.length).split('-')[0]);
-    if (Number.isInteger(pid) && pid !== process.pid && !isAlive(pid)) await fs.rm(path.join(parent, name), { recursive: true, force: true });
-  }
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-/** Swaps `source` into `target`; an existing target is moved aside first and removed after. */
-async function replaceFolder(source: string, target: string): Promise<void> {
-  const old = `${source}.old`;
-  let hadOld = false;
+/** target -> old, temp -> target, remove old; each step recorded so an exit can undo the first. */
+async function swapInto(write: ReturnType<typeof trackWrite>, target: string, temp: string, old: string): Promise<void> {
   try {
     await fs.rename(target, old);
-    hadOld = true;
+    write.movedAside();
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
   }
   try {
-    await fs.rename(source, target);
+    await fs.rename(temp, target);
   } catch (error) {
-    if (hadOld) await fs.rename(old, target);
+    if (write.state.movedAside) {
+      await fs.rename(old, target);
+      write.restored();
+    }
     throw error;
   }
-  if (hadOld) await fs.rm(old, { recursive: true, force: true });
+  write.published();
+  if (write.state.movedAside) await fs.rm(old, { recursive: true, force: true }).catch(() => undefined); // the next run removes it otherwise
 }
 
-/** Copies a finished folder to `target`, atomically. */
-export async function copyFolderAtomically(source: string, target: string): Promise<void> {
-  await writeFolderAtomically(target, (temp) => fs.cp(source, temp, { recursive: true }));
+/** Copies a finished folder to `target`, atomically; a cancelled copy leaves the target as it was. */
+export async function copyFolderAtomically(source: string, target: string, options: AtomicWriteOptions): Promise<void> {
+  await writeFolderAtomically(
+    target,
+    async (temp) => {
+      await copyTree(source, temp, options.signal);
+    },
+    options,
+  );
 }
 
 export interface FolderFile {
@@ -75,16 +100,20 @@ export interface FolderFile {
 }
 
 /** Replaces `target` with a folder holding exactly `files`, each flushed to disk before the swap. */
-export async function writeFilesAtomically(target: string, files: FolderFile[]): Promise<void> {
-  await writeFolderAtomically(target, async (temp) => {
-    for (const file of files) {
-      const handle = await fs.open(path.join(temp, file.name), 'wx');
-      try {
-        await handle.writeFile(file.data);
-        await handle.sync(); // the rename must not expose a file whose data is still in flight
-      } finally {
-        await handle.close();
+export async function writeFilesAtomically(target: string, files: FolderFile[], options: AtomicWriteOptions = { kind: 'model' }): Promise<void> {
+  await writeFolderAtomically(
+    target,
+    async (temp) => {
+      for (const file of files) {
+        const handle = await fs.open(path.join(temp, file.name), 'wx');
+        try {
+          await handle.writeFile(file.data);
+          await handle.sync(); // the rename must not expose a file whose data is still in flight
+        } finally {
+          await handle.close();
+        }
       }
-    }
-  });
+    },
+    options,
+  );
 }

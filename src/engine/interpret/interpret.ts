@@ -19,6 +19,8 @@ import { loadModel } from '../model/load-model';
 import { restrictFeatureLayers } from '../model/restrict-feature-layers';
 import type { VebiModel } from '../model/types';
 import { copyFolderAtomically, writeFolderAtomically } from '../fs/atomic-folder';
+import { checkOutputTarget } from '../fs/output-target';
+import { readInterpretation } from '../report/read-report';
 import { writeInterpretHtml } from '../report/interpret-html';
 import { stripUndefined } from '../strip-undefined';
 import { TOOL } from '../tool';
@@ -45,6 +47,8 @@ export interface InterpretOptions {
 export interface RunHooks {
   signal?: AbortSignal;
   onProgress?: ProgressListener;
+  /** Things the user should know that do not stop the run (a damaged cache entry dropped...). */
+  onWarning?: (message: string) => void;
 }
 
 export interface InterpretResult {
@@ -64,11 +68,14 @@ export async function interpret(options: InterpretOptions, hooks: RunHooks = {})
   };
   const outDir = path.resolve(options.outDir);
   const modelPath = path.resolve(options.modelPath);
+  const dataDir = path.resolve(options.dataDir);
+  const output = { kind: 'interpretation', inputs: [modelPath, dataDir], dataFolders: [dataDir], signal: hooks.signal } as const;
+  await checkOutputTarget(outDir, output);
   hooks.onProgress?.({ stage: 'load', unit: 'steps', done: 0, total: 2, message: 'Reading the data folder' });
   const sidecar = await readPreprocessingSidecar(modelPath);
   // Class i of the model is the i-th folder in sorted order, as Keras and torchvision assign labels,
   // unless vebi.json names the classes.
-  const dataset = await scanDataset(path.resolve(options.dataDir), { order: 'lexicographic', classNames: sidecar?.classNames });
+  const dataset = await scanDataset(dataDir, { order: 'lexicographic', classNames: sidecar?.classNames });
   const params: InterpretParams = {
     ...DEFAULT_INTERPRET_PARAMS,
     ...(sidecar?.preprocessing ? { preprocessing: sidecar.preprocessing } : {}),
@@ -81,11 +88,10 @@ export async function interpret(options: InterpretOptions, hooks: RunHooks = {})
   const modelHash = await hashModel(modelPath);
   const cacheKey = hashParts([TOOL.version, REPORT_SCHEMA_VERSION, modelHash, await hashDataListing(dataset.items), params, onBadFile, signedVisuals]);
   const cache = options.cacheDir === null ? undefined : options.cacheDir ? new ResultCache(options.cacheDir) : undefined;
-  const hit = await cache?.lookup(cacheKey);
+  const hit = await cache?.lookup(cacheKey, hooks.onWarning);
   if (hit) {
-    await copyFolderAtomically(hit, outDir);
-    const report = JSON.parse(await fs.readFile(path.join(outDir, 'report.json'), 'utf8')) as InterpretReport;
-    return { report, outDir, cached: true };
+    await copyFolderAtomically(hit, outDir, output);
+    return { report: (await readInterpretation(outDir)).report, outDir, cached: true };
   }
 
   const backend = await selectBackend(options.backend ?? 'auto');
@@ -168,12 +174,23 @@ export async function interpret(options: InterpretOptions, hooks: RunHooks = {})
       await writeInterpretHtml(tempDir, built);
       throwIfCancelled();
       return built;
-    });
+    }, output);
     hooks.onProgress?.({ stage: 'write', unit: 'files', done: 1, total: 1 });
-    await cache?.store(cacheKey, modelHash, outDir);
+    await storeInCache(cache, cacheKey, modelHash, outDir, hooks);
     return { report, outDir, cached: false };
   } finally {
     model.dispose();
+  }
+}
+
+/** A cache that cannot be written (full, read-only) costs the next run its speed-up, not this run. */
+async function storeInCache(cache: ResultCache | undefined, key: string, modelHash: string, outDir: string, hooks: RunHooks): Promise<void> {
+  if (!cache) return;
+  try {
+    await cache.store(key, modelHash, outDir);
+  } catch (error) {
+    const detail = error instanceof Error ? error.message : String(error);
+    hooks.onWarning?.(`The result could not be kept in the cache ${cache.dir} (${detail}); the next run recomputes it.`);
   }
 }
 

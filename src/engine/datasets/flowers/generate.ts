@@ -11,7 +11,7 @@ import { RateMeter } from '../../progress/rate-meter';
 import { discriminativeParts, flowersClasses, FLOWERS_VARIANTS, type FlowersClass } from './classes';
 import { buildManifest, FLOWERS_MANIFEST, type FlowersManifestItem } from './manifest';
 import { checkFlowersOptions, type FlowersOptions } from './options';
-import { checkOutputDir } from './output-dir';
+import { checkOutputTarget } from '../../fs/output-target';
 import { runPool } from './pool';
 import { mixSeed } from '../../seeded-random';
 import { renderFlower } from './render';
@@ -41,7 +41,8 @@ export async function generateFlowers(options: FlowersOptions, hooks: FlowersHoo
   const { signal, onProgress } = hooks;
   if (signal?.aborted) throw cancelledError();
   const outDir = path.resolve(options.outDir);
-  await checkOutputDir(outDir);
+  const output = { kind: 'dataset', signal } as const;
+  await checkOutputTarget(outDir, output);
 
   const classes = flowersClasses(variant);
   const parts = discriminativeParts(variant);
@@ -83,7 +84,7 @@ export async function generateFlowers(options: FlowersOptions, hooks: FlowersHoo
     );
     const manifest = buildManifest({ variant, classes, parts, perClass, size, seed, items });
     await fs.writeFile(path.join(temp, FLOWERS_MANIFEST), `${JSON.stringify(manifest, null, 2)}\n`);
-  });
+  }, output);
 
   const seconds = (performance.now() - start) / 1000;
   return {
