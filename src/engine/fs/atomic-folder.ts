@@ -14,7 +14,7 @@ import type { OutputTargetOptions } from './output-target';
 import { copyTree } from './copy-tree';
 import { writeOutputManifest } from './output-manifest';
 import { ownershipProblem } from './output-ownership';
-import { removeLeftovers, siblingName, trackWrite } from './leftovers';
+import { siblingName, trackWrite } from './leftovers';
 
 export interface AtomicWriteOptions extends OutputTargetOptions {
   signal?: AbortSignal;
@@ -38,7 +38,6 @@ export async function writeFolderAtomically<T>(target: string, fill: (tempDir: s
   const old = path.join(parent, siblingName(base, 'old', tag));
   try {
     await fs.mkdir(parent, { recursive: true });
-    await removeLeftovers(parent, base);
     await fs.mkdir(temp);
   } catch (error) {
     throw renamed(error, temp, absolute);

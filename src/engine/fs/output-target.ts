@@ -10,6 +10,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { VebiError } from '../../shared/errors';
 import { isInside } from './confine';
+import { removeLeftovers } from './leftovers';
 import { environmentError } from './environment-error';
 import { ownershipProblem } from './output-ownership';
 import type { OutputKind } from './output-manifest';
@@ -124,6 +125,10 @@ export async function checkOutputTarget(target: string, options: OutputTargetOpt
   const absolute = path.resolve(target);
   const flag = options.flag ?? '--out';
   await checkNotAnInput(absolute, options, flag);
+  // A run killed mid-swap left the previous folder aside: put it back before judging the target.
+  await removeLeftovers(path.dirname(absolute), path.basename(absolute)).catch((error: unknown) => {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw environmentError(error, absolute) ?? error;
+  });
   const problem = await ownershipProblem(absolute, options.kind);
   if (problem) throw refused(absolute, problem, flag);
   await checkWritable(absolute);
