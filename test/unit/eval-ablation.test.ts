@@ -249,7 +249,7 @@ test('ablation: zeroing all relevant features of a class hurts it more than zero
 
 test('ablation: output folder holds ablation.json, ablation.md and a PNG plot', async () => {
   const names = (await fs.readdir(result.outDir)).sort();
-  assert.deepEqual(names, ['ablation.json', 'ablation.md', 'ablation.png']);
+  assert.deepEqual(names, ['ablation.json', 'ablation.md', 'ablation.png', 'vebi-output.json']);
   const json = JSON.parse(await fs.readFile(path.join(result.outDir, 'ablation.json'), 'utf8'));
   assert.equal(json.kind, 'ablation');
   assert.equal(json.classes.length, 3);

@@ -125,7 +125,7 @@ test('localization: an image IoU equals the IoU of the method run directly on it
 });
 
 test('localization: files written; JSON on disk is the summary; the Markdown table is in the paper layout', async () => {
-  assert.deepEqual((await fs.readdir(result.outDir)).sort(), ['localization.json', 'localization.md']);
+  assert.deepEqual((await fs.readdir(result.outDir)).sort(), ['localization.json', 'localization.md', 'vebi-output.json']);
   const json = JSON.parse(await fs.readFile(path.join(result.outDir, 'localization.json'), 'utf8')) as LocalizationReport;
   assert.deepEqual(json, JSON.parse(JSON.stringify(result.summary)));
   const md = await fs.readFile(path.join(result.outDir, 'localization.md'), 'utf8');
@@ -226,7 +226,7 @@ test('CLI: vebi eval localization prints a short table; an unrelated output fold
   await fs.writeFile(path.join(scratch, 'unrelated.txt'), 'keep me');
   const refused = await vebi([...args.slice(0, -8), '--out', scratch]);
   assert.equal(refused.code, 2);
-  assert.match(refused.stderr, /already holds other files/);
+  assert.match(refused.stderr, /VEBI did not write|holds an input/);
   assert.equal(await fs.readFile(path.join(scratch, 'unrelated.txt'), 'utf8'), 'keep me');
   await assert.rejects(runEval(['localization', '--model', fixture.modelPath], new AbortController().signal, undefined), code('BAD_ARGUMENT'));
   await assert.rejects(runEval([...args.slice(1), '--target', 'both'], new AbortController().signal, undefined), code('BAD_ARGUMENT'));

@@ -157,7 +157,7 @@ test('sanity: gradient-type explanations lose their rank correlation as the weig
 });
 
 test('sanity: sanity.json, sanity.md and a readable sanity.png', async () => {
-  assert.deepEqual((await fs.readdir(result.outDir)).sort(), ['sanity.json', 'sanity.md', 'sanity.png']);
+  assert.deepEqual((await fs.readdir(result.outDir)).sort(), ['sanity.json', 'sanity.md', 'sanity.png', 'vebi-output.json']);
   const json = JSON.parse(await fs.readFile(path.join(result.outDir, 'sanity.json'), 'utf8')) as SanityReport;
   assert.deepEqual(json, JSON.parse(JSON.stringify(result.summary)));
   const md = await fs.readFile(path.join(result.outDir, 'sanity.md'), 'utf8');

@@ -105,7 +105,7 @@ describe('flowers dataset: layout', () => {
         masks.map((f) => f.slice('masks/'.length)),
         images.map((f) => f.slice('images/'.length)),
       );
-      assert.deepEqual(files, [...images, 'dataset.json', ...masks].sort());
+      assert.deepEqual(files, [...images, 'dataset.json', ...masks, 'vebi-output.json'].sort());
       for (const cls of manifest.classes) {
         assert.equal(images.filter((f) => f.startsWith(`images/${cls.name}/`)).length, perClass, cls.name);
       }
@@ -158,8 +158,9 @@ describe('flowers dataset: determinism', () => {
   test('the same arguments give the same bytes; another seed gives other images', async () => {
     const again = path.join(tmp, 'single-again');
     await generateFlowers({ ...SINGLE, outDir: again, concurrency: 1 }); // another order of completion
-    const files = await listFiles(singleDir);
-    assert.deepEqual(await listFiles(again), files);
+    // Every file but the output manifest, whose createdAt differs.
+    const files = (await listFiles(singleDir)).filter((f) => f !== 'vebi-output.json');
+    assert.deepEqual((await listFiles(again)).filter((f) => f !== 'vebi-output.json'), files);
     for (const file of files) {
       assert.ok((await fs.readFile(path.join(singleDir, file))).equals(await fs.readFile(path.join(again, file))), file);
     }
@@ -350,12 +351,12 @@ describe('flowers dataset: arguments, cancellation, overwriting', () => {
     const foreign = path.join(tmp, 'foreign');
     await fs.mkdir(foreign);
     await fs.writeFile(path.join(foreign, 'notes.txt'), 'keep me');
-    await rejectsWith(generateFlowers({ ...SINGLE, outDir: foreign }), 'BAD_ARGUMENT', /not empty.*not a flowers dataset.*new or empty folder/);
+    await rejectsWith(generateFlowers({ ...SINGLE, outDir: foreign }), 'OUTPUT_REFUSED', /VEBI did not write.*notes\.txt.*new or empty folder/);
     assert.equal(await fs.readFile(path.join(foreign, 'notes.txt'), 'utf8'), 'keep me');
 
     const file = path.join(tmp, 'a-file');
     await fs.writeFile(file, 'x');
-    await rejectsWith(generateFlowers({ ...SINGLE, outDir: file }), 'BAD_ARGUMENT', /is a file/);
+    await rejectsWith(generateFlowers({ ...SINGLE, outDir: file }), 'OUTPUT_REFUSED', /is a file/);
 
     const empty = path.join(tmp, 'empty');
     await fs.mkdir(empty);
