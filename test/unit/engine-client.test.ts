@@ -74,3 +74,24 @@ test('a crashed engine is reported, and the next job starts a new process', asyn
   await client.run({ type: 'interpret', job: job('ec-crash') });
   assert.deepEqual((await fs.readdir(fixture.root)).filter((n) => n.includes('ec-crash')), ['ec-crash']);
 });
+
+test("the panel's runs and Export Report go through the output checks: a foreign folder is refused untouched", async () => {
+  const foreign = path.join(fixture.root, 'ec-foreign');
+  await fs.mkdir(foreign, { recursive: true });
+  await fs.writeFile(path.join(foreign, 'thesis.txt'), 'keep me');
+  const refused = (error: unknown) => isVebiError(error) && error.code === 'OUTPUT_REFUSED' && error.message.includes(foreign);
+  await assert.rejects(client.run({ type: 'interpret', job: job('ec-foreign') }), refused);
+  await assert.rejects(client.run({ type: 'export', job: { reportDir: path.join(fixture.root, 'ec-report'), outDir: foreign } }), refused);
+  assert.deepEqual(await fs.readdir(foreign), ['thesis.txt']);
+  assert.equal(await fs.readFile(path.join(foreign, 'thesis.txt'), 'utf8'), 'keep me');
+
+  // A real export: the report and its explanations, with a manifest of its own; a second export replaces it.
+  const exported = path.join(fixture.root, 'ec-export');
+  const outcome = await client.run({ type: 'export', job: { reportDir: path.join(fixture.root, 'ec-report'), explanationsDir: path.join(fixture.root, 'ec-no-explanations'), outDir: exported } });
+  assert.equal(outcome.result.kind, 'export');
+  const names = await fs.readdir(exported);
+  assert.ok(names.includes('report.json') && names.includes('vebi-output.json') && names.includes('index.html'), names.join(', '));
+  await client.run({ type: 'export', job: { reportDir: path.join(fixture.root, 'ec-report'), outDir: exported } });
+  // Exporting a report into itself would delete it.
+  await assert.rejects(client.run({ type: 'export', job: { reportDir: path.join(fixture.root, 'ec-report'), outDir: path.join(fixture.root, 'ec-report') } }), (error) => isVebiError(error) && error.code === 'OUTPUT_REFUSED');
+});

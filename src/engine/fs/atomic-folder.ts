@@ -24,7 +24,9 @@ export interface AtomicWriteOptions extends OutputTargetOptions {
 function renamed(error: unknown, temp: string, target: string): unknown {
   const mapped = environmentError(error, target);
   if (mapped) return mapped;
-  if (isVebiError(error) && error.message.includes(temp)) return new VebiError(error.code, error.message.split(temp).join(target), error.path?.split(temp).join(target));
+  const swap = (text: string) => text.split(temp).join(target);
+  if (isVebiError(error) && error.message.includes(temp)) return new VebiError(error.code, swap(error.message), error.path && swap(error.path));
+  if (error instanceof Error && error.message.includes(temp)) return Object.assign(new Error(swap(error.message)), { code: (error as NodeJS.ErrnoException).code });
   return error;
 }
 
