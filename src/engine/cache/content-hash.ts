@@ -1,37 +1,78 @@
 /**
  * Content hashes for the result cache: the model's bytes (model.json and every weight file it
- * names), the data folder's listing (relative path, size, modification time) and the parameters.
+ * names, read through the loader's checks: a hostile model cannot make hashing hang), the data
+ * folder's listing (relative path, size, modification time) and the parameters.
  */
-import { createHash } from 'node:crypto';
-import { createReadStream, promises as fs } from 'node:fs';
+import { createHash, type Hash } from 'node:crypto';
+import { constants, promises as fs } from 'node:fs';
 import * as path from 'node:path';
+import { VebiError } from '../../shared/errors';
 import type { DatasetItem } from '../data';
+import { LIMITS, describeFileType, tooLarge } from '../fs/safe-read';
+import { locateShards, readModelJsonFile, resolveModelJson } from '../model';
 
-async function hashFile(hash: ReturnType<typeof createHash>, file: string): Promise<void> {
-  for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer);
+/** One file of a model, checked as the loader checks it; `content` when already read. */
+export interface ModelPart {
+  /** The model file's name, or the shard path as model.json writes it. */
+  name: string;
+  file: string;
+  /** Expected size (a shard's, from the manifest check); undefined: whatever the stat says, within the limit. */
+  bytes?: number;
+  content?: Buffer;
 }
 
-/** Files that make up a model: for a TF.js model.json, itself plus the shards of its manifest. */
-export async function modelFiles(modelPath: string): Promise<string[]> {
-  if (path.extname(modelPath).toLowerCase() !== '.json') return [modelPath];
+/**
+ * Files that make up a model, through the loader's own checks: the model file resolved (a folder's
+ * model.json) and regular, and for a TF.js model.json every shard of its manifest confined to the
+ * model folder (symlinks included), regular, and of the size the manifest requires.
+ */
+export async function modelFiles(modelPath: string): Promise<ModelPart[]> {
+  const file = await resolveModelJson(modelPath);
+  if (path.extname(file).toLowerCase() !== '.json') return [{ name: path.basename(file), file }];
+  const { bytes, json } = await readModelJsonFile(file);
+  const shards = await locateShards(path.dirname(file), json.weightsManifest, file);
+  return [{ name: path.basename(file), file, bytes: bytes.length, content: bytes }, ...shards.flat().map((s) => ({ name: s.name, file: s.file, bytes: s.bytes }))];
+}
+
+// O_NONBLOCK: opening a FIFO swapped in since the checks must not wait for a writer.
+const OPEN_FLAGS = constants.O_RDONLY | (constants.O_NONBLOCK ?? 0);
+
+/**
+ * Streams one model file into `hash` through one handle: a regular file (checked on the handle),
+ * read up to the size stat'ed on it, so a file that grows meanwhile cannot make it endless.
+ */
+async function hashPart(hash: Hash, part: ModelPart): Promise<void> {
+  const handle = await fs.open(part.file, OPEN_FLAGS).catch((err: NodeJS.ErrnoException) => {
+    throw new VebiError('MODEL_NOT_FOUND', `Model file ${part.file} cannot be opened (${err.code ?? err.message}). Check that it exists and can be read.`, part.file);
+  });
+  let size: number;
   try {
-    const manifest = JSON.parse(await fs.readFile(modelPath, 'utf8')) as { weightsManifest?: { paths?: string[] }[] };
-    const shards = (manifest.weightsManifest ?? []).flatMap((group) => group.paths ?? []);
-    return [modelPath, ...shards.map((shard) => path.resolve(path.dirname(modelPath), shard))];
-  } catch {
-    return [modelPath]; // the loader reports what is wrong with the file
+    const stat = await handle.stat();
+    if (!stat.isFile()) throw new VebiError('NOT_A_REGULAR_FILE', `Model file ${part.file} is ${describeFileType(stat)}, not a regular file; refusing to read it. Give a model whose files are regular files.`, part.file);
+    if (stat.size > LIMITS.modelBytes) throw tooLarge(part.file, stat.size, LIMITS.modelBytes, { what: 'Model file', tooLargeCode: 'MODEL_TOO_LARGE', hint: 'Check that this file really is the model, or export a smaller one.' });
+    size = part.bytes ?? stat.size;
+    if (stat.size !== size) throw new VebiError('WEIGHTS_SHORT', `Model file ${part.file} changed size while it was checked (${size} -> ${stat.size} bytes). Try again once it is written.`, part.file);
+  } catch (err) {
+    await handle.close();
+    throw err;
   }
+  hash.update(`${part.name}\0${size}\0`);
+  let read = 0;
+  // end is inclusive; the stream closes the handle when it ends or fails.
+  for await (const chunk of handle.createReadStream({ start: 0, end: Math.max(0, size - 1) })) {
+    const bytes = (chunk as Buffer).subarray(0, size - read);
+    hash.update(bytes);
+    read += bytes.length;
+  }
+  if (read !== size) throw new VebiError('WEIGHTS_SHORT', `Model file ${part.file} got shorter while it was read (${read} of ${size} bytes). Try again once it is written.`, part.file);
 }
 
+/** SHA-256 of the model's bytes: the model file and every weight file, names and sizes included. */
 export async function hashModel(modelPath: string): Promise<string> {
   const hash = createHash('sha256');
-  for (const file of await modelFiles(modelPath)) {
-    hash.update(`${path.basename(file)}\0`);
-    try {
-      await hashFile(hash, file);
-    } catch {
-      hash.update('missing\0'); // the loader names the missing file
-    }
+  for (const part of await modelFiles(modelPath)) {
+    if (part.content) hash.update(`${part.name}\0${part.content.length}\0`).update(part.content);
+    else await hashPart(hash, part);
   }
   return hash.digest('hex');
 }

@@ -1,7 +1,8 @@
 /** The model package's public entry: every export by name. */
 export { loadModel, resolveModelJson } from './load-model';
 export { saveLayersModel, WEIGHTS_FILE } from './save-layers-model';
-export { safeIOHandler, readModelJson } from './safe-io-handler';
+export { safeIOHandler, readModelJson, readModelJsonFile } from './safe-io-handler';
+export { locateShards } from './weight-files';
 export { LayerGraphModel } from './layer-graph';
 export { GraphModelAdapter } from './graph-model';
 export { fieldSpan, wholeImage } from './receptive-field';

@@ -7,11 +7,13 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { VebiError, isVebiError } from '../../shared/errors';
+import { checkFiniteWeights, graphModelWeights, layersModelWeights, type NamedWeight } from './finite-weights';
 import { GraphModelAdapter } from './graph-model';
 import { registerKerasCompatLayers } from './keras-compat-layers';
 import { loadKerasModel } from './keras/load-keras-model';
 import { KERAS_EXTENSIONS } from './keras/read-keras-file';
 import { LayerGraphModel } from './layer-graph';
+import { notRegularModelFile } from './model-file';
 import { topologyKind, type ModelJson } from './model-json';
 import { readModelJson, safeIOHandler } from './safe-io-handler';
 import type { VebiModel } from './types';
@@ -62,8 +64,12 @@ export async function resolveModelJson(userPath: string): Promise<string> {
     if (notYet) throw notYet;
     return target;
   }
+  // A FIFO would block the first read forever, a device never ends.
+  if (!stat.isDirectory()) throw notRegularModelFile(target, stat);
   const candidate = path.join(target, 'model.json');
-  if (await fs.stat(candidate).then((s) => s.isFile(), () => false)) return candidate;
+  const inside = await fs.stat(candidate).catch(() => undefined);
+  if (inside?.isFile()) return candidate;
+  if (inside && !inside.isDirectory()) throw notRegularModelFile(candidate, inside);
   const names = await fs.readdir(target).catch(() => [] as string[]);
   if (names.includes('saved_model.pb')) throw savedModelError(target);
   const keras = names.find(isKerasFile);
@@ -115,6 +121,17 @@ function checkLayerClasses(json: ModelJson, file: string): void {
   );
 }
 
+/** Wraps a freshly built model once its weights are checked finite; disposes it on any error. */
+function adopt<M extends tf.LayersModel | tf.GraphModel>(model: M, file: string, weights: (m: M) => NamedWeight[], wrap: (m: M) => VebiModel): VebiModel {
+  try {
+    checkFiniteWeights(weights(model), file);
+    return wrap(model);
+  } catch (err) {
+    model.dispose();
+    throw err;
+  }
+}
+
 async function loadLayers(file: string, json: ModelJson): Promise<VebiModel> {
   registerKerasCompatLayers();
   checkLayerClasses(json, file);
@@ -126,12 +143,7 @@ async function loadLayers(file: string, json: ModelJson): Promise<VebiModel> {
     const detail = err instanceof Error ? err.message : String(err);
     throw new VebiError('MODEL_UNSUPPORTED', `TensorFlow.js could not build the model in ${file}: ${detail}. Re-export it with a TensorFlow.js/Keras version the converter supports.`, file);
   }
-  try {
-    return new LayerGraphModel(model, file);
-  } catch (err) {
-    model.dispose();
-    throw err;
-  }
+  return adopt(model, file, layersModelWeights, (m) => new LayerGraphModel(m, file));
 }
 
 async function loadGraph(file: string, json: ModelJson): Promise<VebiModel> {
@@ -143,18 +155,13 @@ async function loadGraph(file: string, json: ModelJson): Promise<VebiModel> {
     const detail = err instanceof Error ? err.message : String(err);
     throw new VebiError('MODEL_UNSUPPORTED', `TensorFlow.js could not build the graph model in ${file}: ${detail}.`, file);
   }
-  try {
-    return GraphModelAdapter.create(model, file, json.modelTopology);
-  } catch (err) {
-    model.dispose();
-    throw err;
-  }
+  return adopt(model, file, graphModelWeights, (m) => GraphModelAdapter.create(m, file, json.modelTopology));
 }
 
 /** Loads a model.json (or the folder holding one) or a Keras .keras/.h5 file as a VebiModel. */
 export async function loadModel(userPath: string): Promise<VebiModel> {
   const file = await resolveModelJson(userPath);
-  if (isKerasFile(file)) return loadKerasModel(file);
+  if (isKerasFile(file)) return adopt(await loadKerasModel(file), file, layersModelWeights, (m) => new LayerGraphModel(m, file, 'keras'));
   const json = await readModelJson(file);
   return topologyKind(json, file) === 'graph-model' ? loadGraph(file, json) : loadLayers(file, json);
 }

@@ -3,27 +3,25 @@
  * it: the JSON, the manifest, where each shard lives and how long it is. The save side for this
  * project's own models is saveLayersModel (re-exported here).
  */
-import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { VebiError } from '../../shared/errors';
+import { LIMITS } from '../fs/safe-read';
+import { readModelFile } from './model-file';
 import { parseModelJson, type ModelJson } from './model-json';
 import { locateShards, readShards } from './weight-files';
 
 export { saveLayersModel } from './save-layers-model';
 
+/** A model.json's bytes (for hashing) and its checked content; not its shards. */
+export async function readModelJsonFile(file: string): Promise<{ bytes: Buffer; json: ModelJson }> {
+  const bytes = await readModelFile(file, LIMITS.jsonBytes);
+  // A leading byte-order mark removed: Windows editors write one.
+  return { bytes, json: parseModelJson(bytes.toString('utf8').replace(/^\uFEFF/, ''), file) };
+}
+
 /** Reads and checks a model.json file (not its shards). */
 export async function readModelJson(file: string): Promise<ModelJson> {
-  let text: string;
-  try {
-    text = await fs.readFile(file, 'utf8');
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new VebiError('MODEL_NOT_FOUND', `No model file at ${file}. Give the path of a TensorFlow.js model.json or of the folder that holds it.`, file);
-    if (code === 'EISDIR') throw new VebiError('MODEL_NOT_FOUND', `${file} is a folder, not a model.json file. Give the model.json inside it.`, file);
-    throw new VebiError('MODEL_NOT_FOUND', `Cannot read ${file} (${code ?? String(err)}). Check the path and its permissions.`, file);
-  }
-  return parseModelJson(text, file);
+  return (await readModelJsonFile(file)).json;
 }
 
 /**

@@ -5,6 +5,7 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { VebiError } from '../../shared/errors';
+import { LIMITS, describeFileType, readRegularFile } from '../fs/safe-read';
 import { storedBytes, type WeightGroup } from './model-json';
 
 export interface ShardFile {
@@ -55,7 +56,12 @@ export async function resolveShard(dir: string, name: string, modelJson: string)
   if (!isInside(realDir, real)) throw escapes(name, modelJson, `is a link that resolves outside the model folder (to ${real})`);
   const stat = await fs.stat(real);
   if (!stat.isFile()) {
-    throw new VebiError('WEIGHTS_MISSING', `Weight shard "${name}" listed in ${modelJson} is not a regular file. Copy the .bin files written with the model next to model.json.`, real);
+    // A FIFO would block the read forever, a device never ends.
+    throw new VebiError(
+      'NOT_A_REGULAR_FILE',
+      `Weight shard "${name}" listed in ${modelJson} is ${describeFileType(stat)} (${real}), not a regular file; refusing to read it. Copy the .bin files written with the model next to model.json.`,
+      real,
+    );
   }
   return { name, file: real, bytes: stat.size };
 }
@@ -113,8 +119,19 @@ export async function locateShards(dir: string, groups: WeightGroup[], modelJson
     checkGroupSizes(group, shards, i, modelJson);
     located.push(shards);
   }
+  // Sparse files can claim any size on a small disk: the weights must fit in one buffer.
+  const total = located.flat().reduce((sum, s) => sum + s.bytes, 0);
+  if (total > LIMITS.modelBytes) {
+    throw new VebiError(
+      'MODEL_TOO_LARGE',
+      `The weight shards of ${modelJson} hold ${total} bytes, above VEBI's limit of ${LIMITS.modelBytes} bytes for a model's weights. Check that the .bin files belong to this model.json, or export a smaller model.`,
+      modelJson,
+    );
+  }
   return located;
 }
+
+const SHARD_HINT = 'Copy the .bin files written with the model next to model.json, and try again once they are written.';
 
 /** Reads the shards in manifest order into one buffer, as tfjs expects for the concatenated specs. */
 export async function readShards(groups: ShardFile[][]): Promise<ArrayBuffer> {
@@ -123,9 +140,10 @@ export async function readShards(groups: ShardFile[][]): Promise<ArrayBuffer> {
   const out = new Uint8Array(total);
   let offset = 0;
   for (const shard of all) {
-    const data = await fs.readFile(shard.file);
+    // One handle, regular file checked on it, never more than the size located before.
+    const data = await readRegularFile(shard.file, { what: `Weight shard "${shard.name}":`, maxBytes: shard.bytes, code: 'WEIGHTS_MISSING', tooLargeCode: 'WEIGHTS_SHORT', hint: SHARD_HINT });
     if (data.byteLength !== shard.bytes) {
-      throw new VebiError('WEIGHTS_SHORT', `Weight shard "${shard.name}" changed size while it was being read (${shard.bytes} -> ${data.byteLength} bytes). Try again once the file is written.`, shard.file);
+      throw new VebiError('WEIGHTS_SHORT', `Weight shard "${shard.name}" changed size while it was being read (${shard.bytes} -> ${data.byteLength} bytes). ${SHARD_HINT}`, shard.file);
     }
     out.set(data, offset);
     offset += data.byteLength;

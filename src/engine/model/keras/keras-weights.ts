@@ -1,20 +1,26 @@
 /**
- * Reads each layer's weight arrays from a Keras HDF5 weights file and sets them on the TF.js model,
- * layer by layer, after checking every shape. Keras 3 (.keras) stores layers/<key>/vars/0,1,...
- * in creation order; legacy .h5 stores model_weights/<layer>/... with a weight_names attribute
- * giving the order. Both orders are the one TF.js's layer.getWeights() uses.
+ * Finds each layer's weight arrays in a Keras HDF5 weights file and sets them on the TF.js model,
+ * layer by layer, reading an array only once its declared shape matches the model's (a dataset may
+ * declare any size). Keras 3 (.keras) stores layers/<key>/vars/0,1,... in creation order; legacy
+ * .h5 stores model_weights/<layer>/... with a weight_names attribute giving the order. Both orders
+ * are the one TF.js's layer.getWeights() uses.
  */
 import * as tf from '@tensorflow/tfjs';
 import type * as H5 from 'h5wasm';
 import { VebiError } from '../../../shared/errors';
+import { LIMITS } from '../../fs/safe-read';
 import type { KerasLayerRef } from './keras-config-to-tfjs';
 import type { H5Lib } from './open-hdf5';
 
 export interface KerasWeight {
   /** Where the array was found in the file, for error messages. */
   name: string;
+  /** The shape the file declares, known before anything is read. */
   shape: number[];
-  values: Float32Array;
+  /** Bytes the values take in the file's own type: what reading them costs. */
+  bytes: number;
+  /** Reads the values; only valid while the file is open (inside openKerasFile's callback). */
+  read: () => Float32Array;
 }
 
 /** Weight arrays by Keras layer name, in the layer's weight order. */
@@ -25,18 +31,21 @@ function stringList(value: unknown): string[] {
   return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
 }
 
-function readDataset(h5: H5Lib, entity: H5.Entity | null, name: string, file: string): KerasWeight {
+function toFloat32(value: H5.Dataset['value'], dataset: H5.Dataset, name: string, file: string): Float32Array {
+  if (value instanceof Float32Array) return value;
+  if (ArrayBuffer.isView(value) && !(value instanceof DataView) && !(value instanceof BigInt64Array) && !(value instanceof BigUint64Array)) return Float32Array.from(value as ArrayLike<number>);
+  if (typeof value === 'number') return Float32Array.of(value);
+  throw new VebiError('MODEL_UNSUPPORTED', `${file}: the weight "${name}" has the type ${JSON.stringify(dataset.dtype)}, which is not a number array VEBI can read.`, file);
+}
+
+/** The dataset at `name`, described from its metadata only: its values are read by `read()`. */
+function datasetRef(h5: H5Lib, entity: H5.Entity | null, name: string, file: string): KerasWeight {
   if (!(entity instanceof h5.Dataset)) {
     throw new VebiError('WEIGHTS_MISSING', `${file} lists the weight "${name}" but holds no array there; the file is damaged: save the model again.`, file);
   }
   const shape = entity.shape ?? [];
-  const value = entity.value;
-  let values: Float32Array;
-  if (value instanceof Float32Array) values = value;
-  else if (ArrayBuffer.isView(value) && !(value instanceof DataView) && !(value instanceof BigInt64Array) && !(value instanceof BigUint64Array)) values = Float32Array.from(value as ArrayLike<number>);
-  else if (typeof value === 'number') values = Float32Array.of(value);
-  else throw new VebiError('MODEL_UNSUPPORTED', `${file}: the weight "${name}" has the type ${JSON.stringify(entity.dtype)}, which is not a number array VEBI can read.`, file);
-  return { name, shape, values };
+  const bytes = shape.reduce((a, b) => a * b, 1) * Math.max(1, entity.metadata.size);
+  return { name, shape, bytes, read: () => toFloat32(entity.value, entity, name, file) };
 }
 
 /**
@@ -66,7 +75,7 @@ export function readKeras3Weights(h5: H5Lib, root: H5.File, layers: KerasLayerRe
           .sort((a, b) => Number(a) - Number(b));
         out.set(
           ref?.name ?? (typeof named === 'string' ? named : path),
-          indices.map((i) => readDataset(h5, vars.get(i), `layers/${path}/vars/${i}`, file)),
+          indices.map((i) => datasetRef(h5, vars.get(i), `layers/${path}/vars/${i}`, file)),
         );
       }
       const inner = layer.get('layers');
@@ -103,7 +112,7 @@ export function readLegacyWeights(h5: H5Lib, root: H5.File, layers: KerasLayerRe
     const group = weights.get(groupName);
     if (!(group instanceof h5.Group)) continue;
     const weightNames = stringList(group.attrs.weight_names?.value);
-    const read = (w: string): KerasWeight => readDataset(h5, group.get(w), `model_weights/${groupName}/${w}`, file);
+    const read = (w: string): KerasWeight => datasetRef(h5, group.get(w), `model_weights/${groupName}/${w}`, file);
     const inner = layers.filter((l) => l.container === groupName);
     if (inner.length === 0) {
       out.set(layers.find((l) => l.sourceName === groupName && !l.container)?.name ?? groupName, weightNames.map(read));
@@ -131,13 +140,34 @@ function constantWeights(ref: KerasLayerRef, shapes: number[][]): KerasWeight[] 
     const size = shapes[i]?.reduce((a, b) => a * b, 1) ?? 0;
     const list = Array.isArray(c) ? c.flat(Infinity as 1) : [c];
     const values = new Float32Array(size).map((_, j) => Number(list.length === 1 ? list[0] : list[j]));
-    return { name: `${ref.name} config ${i === 0 ? 'mean' : 'variance'}`, shape: shapes[i] ?? [], values };
+    return { name: `${ref.name} config ${i === 0 ? 'mean' : 'variance'}`, shape: shapes[i] ?? [], bytes: values.byteLength, read: () => values };
   });
 }
 
-/** Sets every layer's weights on `model`, checking count and shapes; throws naming layer and weight. */
+/**
+ * Reads one weight whose shape was checked against the model: the total read stays within the
+ * model size limit, and the values must be as many as the shape says.
+ */
+function readChecked(w: KerasWeight, budget: { left: number }, file: string): Float32Array {
+  budget.left -= w.bytes;
+  if (budget.left < 0) {
+    throw new VebiError('MODEL_TOO_LARGE', `${file}: the weights read up to "${w.name}" take more than VEBI's limit of ${LIMITS.modelBytes} bytes for a model. Check that the file really is this model, or export a smaller one.`, file);
+  }
+  const values = w.read();
+  const count = w.shape.reduce((a, b) => a * b, 1);
+  if (values.length !== count) {
+    throw new VebiError('MODEL_CORRUPT', `${file}: the weight "${w.name}" has shape [${w.shape.join(', ')}] (${count} values) but holds ${values.length}. The file is damaged: save the model again.`, file);
+  }
+  return values;
+}
+
+/**
+ * Sets every layer's weights on `model`, checking count and shapes before a value is read (a
+ * dataset may declare any size); throws naming layer and weight.
+ */
 export function assignKerasWeights(model: tf.LayersModel, refs: KerasLayerRef[], weights: KerasWeights, file: string): void {
   const byName = new Map(refs.map((r) => [r.name, r]));
+  const budget = { left: LIMITS.modelBytes };
   for (const layer of model.layers) {
     const expected = layer.weights;
     if (expected.length === 0) continue;
@@ -153,7 +183,7 @@ export function assignKerasWeights(model: tf.LayersModel, refs: KerasLayerRef[],
         file,
       );
     }
-    const tensors = found.map((w, i) => {
+    found.forEach((w, i) => {
       if (!sameShape(w.shape, shapes[i])) {
         throw new VebiError(
           'MODEL_CORRUPT',
@@ -161,8 +191,10 @@ export function assignKerasWeights(model: tf.LayersModel, refs: KerasLayerRef[],
           file,
         );
       }
-      return tf.tensor(w.values, w.shape, 'float32');
     });
+    // Every value read before a tensor is made: a refusal then leaves no tensor behind.
+    const values = found.map((w) => readChecked(w, budget, file));
+    const tensors = values.map((v, i) => tf.tensor(v, found[i].shape, 'float32'));
     try {
       layer.setWeights(tensors);
     } finally {

@@ -28,8 +28,8 @@ function hdf5Detail(err: unknown): string {
   return (first ? first[1] : message.split('\n')[0]).trim();
 }
 
-/** Runs `read` on the HDF5 file held in `bytes`, then closes and frees it. */
-export async function withHdf5<T>(bytes: Uint8Array, file: string, read: (h5: H5Lib, root: H5.File) => T): Promise<T> {
+/** Runs `read` on the HDF5 file held in `bytes` and waits for it, then closes and frees the file. */
+export async function withHdf5<T>(bytes: Uint8Array, file: string, read: (h5: H5Lib, root: H5.File) => T | Promise<T>): Promise<T> {
   const h5 = await h5wasm();
   const fs = h5.FS;
   if (!fs) throw new VebiError('INTERNAL', 'h5wasm did not start its file system.', file);
@@ -39,7 +39,7 @@ export async function withHdf5<T>(bytes: Uint8Array, file: string, read: (h5: H5
   try {
     try {
       root = new h5.File(name, 'r');
-      return read(h5, root);
+      return await read(h5, root);
     } catch (err) {
       if (isVebiError(err)) throw err;
       throw new VebiError('MODEL_CORRUPT', `${file} does not hold a readable HDF5 file (${hdf5Detail(err)}). The file is damaged or truncated: save the model again.`, file);

@@ -3,20 +3,26 @@
  * .keras is a zip (config.json + model.weights.h5); .h5/.hdf5 is legacy HDF5 with the config in
  * the "model_config" attribute and the weights under "model_weights".
  */
-import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { unzipSync } from 'fflate';
 import { VebiError } from '../../../shared/errors';
+import { LIMITS } from '../../fs/safe-read';
+import { readModelFile } from '../model-file';
 import { kerasConfigToTfjs, type ConvertedKerasModel } from './keras-config-to-tfjs';
 import { readKeras3Weights, readLegacyWeights, type KerasWeights } from './keras-weights';
 import { withHdf5 } from './open-hdf5';
+import { readZipDirectory } from './zip-directory';
+import { extractEntry } from './zip-extract';
 
 export interface KerasFile {
   model: ConvertedKerasModel;
+  /** Found, not read: each weight is read by its read(), only inside openKerasFile's callback. */
   weights: KerasWeights;
 }
 
 export const KERAS_EXTENSIONS = ['.keras', '.h5', '.hdf5'];
+
+/** A Keras config is a few hundred KB even for large models: 64 MiB is far above any. */
+const CONFIG_BYTES = 64 * 1024 * 1024;
 
 function parseConfig(text: string, where: string, file: string): unknown {
   try {
@@ -27,28 +33,18 @@ function parseConfig(text: string, where: string, file: string): unknown {
   }
 }
 
-function unzip(bytes: Uint8Array, file: string): Record<string, Uint8Array> {
-  try {
-    // Only the two entries VEBI reads are inflated.
-    return unzipSync(bytes, { filter: (f) => f.name === 'config.json' || f.name === 'model.weights.h5' });
-  } catch (err) {
-    const detail = err instanceof Error ? err.message : String(err);
-    throw new VebiError('MODEL_CORRUPT', `${file} is not a readable .keras archive (${detail}). The file is damaged or truncated: save the model again with model.save("model.keras").`, file);
-  }
+async function openKerasArchive<T>(bytes: Uint8Array, file: string, use: (keras: KerasFile) => Promise<T>): Promise<T> {
+  const entries = readZipDirectory(bytes, file);
+  const config = entries.get('config.json');
+  const weightFile = entries.get('model.weights.h5');
+  if (!config) throw new VebiError('MODEL_CORRUPT', `${file} has no config.json, so it is not a Keras 3 model archive. Save the model with model.save("model.keras").`, file);
+  if (!weightFile) throw new VebiError('WEIGHTS_MISSING', `${file} has no model.weights.h5, so its weights are missing. Save the whole model with model.save("model.keras").`, file);
+  const model = kerasConfigToTfjs(parseConfig(new TextDecoder().decode(await extractEntry(bytes, config, CONFIG_BYTES, file)), 'config.json', file), file);
+  const weightBytes = await extractEntry(bytes, weightFile, LIMITS.modelBytes, file);
+  return withHdf5(weightBytes, file, (h5, root) => use({ model, weights: readKeras3Weights(h5, root, model.layers, file) }));
 }
 
-async function readKerasArchive(bytes: Uint8Array, file: string): Promise<KerasFile> {
-  const entries = unzip(bytes, file);
-  const configBytes = entries['config.json'];
-  const weightBytes = entries['model.weights.h5'];
-  if (!configBytes) throw new VebiError('MODEL_CORRUPT', `${file} has no config.json, so it is not a Keras 3 model archive. Save the model with model.save("model.keras").`, file);
-  if (!weightBytes) throw new VebiError('WEIGHTS_MISSING', `${file} has no model.weights.h5, so its weights are missing. Save the whole model with model.save("model.keras").`, file);
-  const model = kerasConfigToTfjs(parseConfig(new TextDecoder().decode(configBytes), 'config.json', file), file);
-  const weights = await withHdf5(weightBytes, file, (h5, root) => readKeras3Weights(h5, root, model.layers, file));
-  return { model, weights };
-}
-
-async function readLegacyH5(bytes: Uint8Array, file: string): Promise<KerasFile> {
+async function openLegacyH5<T>(bytes: Uint8Array, file: string, use: (keras: KerasFile) => Promise<T>): Promise<T> {
   return withHdf5(bytes, file, (h5, root) => {
     const raw = root.attrs.model_config?.value;
     if (typeof raw !== 'string') {
@@ -59,12 +55,15 @@ async function readLegacyH5(bytes: Uint8Array, file: string): Promise<KerasFile>
       );
     }
     const model = kerasConfigToTfjs(parseConfig(raw, 'the model_config attribute', file), file);
-    return { model, weights: readLegacyWeights(h5, root, model.layers, file) };
+    return use({ model, weights: readLegacyWeights(h5, root, model.layers, file) });
   });
 }
 
-/** Reads a .keras or .h5/.hdf5 Keras model file. */
-export async function readKerasFile(file: string): Promise<KerasFile> {
-  const bytes = new Uint8Array(await fs.readFile(file));
-  return path.extname(file).toLowerCase() === '.keras' ? readKerasArchive(bytes, file) : readLegacyH5(bytes, file);
+/**
+ * Opens a .keras or .h5/.hdf5 Keras model file and runs `use` on its config and weights while the
+ * file is open (weights are read on demand, once their shapes are checked).
+ */
+export async function openKerasFile<T>(file: string, use: (keras: KerasFile) => Promise<T>): Promise<T> {
+  const bytes = await readModelFile(file, LIMITS.modelBytes);
+  return path.extname(file).toLowerCase() === '.keras' ? openKerasArchive(bytes, file, use) : openLegacyH5(bytes, file, use);
 }
