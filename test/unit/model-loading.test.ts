@@ -174,7 +174,7 @@ test('round trip: saveLayersModel then loadModel predicts exactly what the origi
     const dir = path.join(root, build.name);
     const file = await saveLayersModel(original, dir);
     assert.equal(file, path.join(dir, 'model.json'));
-    assert.deepEqual((await fs.readdir(dir)).sort(), ['group1-shard1of1.bin', 'model.json']);
+    assert.deepEqual((await fs.readdir(dir)).sort(), ['group1-shard1of1.bin', 'model.json', 'vebi-output.json']);
     for (const target of [dir, file]) {
       const loaded = await loadModel(target);
       assert.equal(loaded.format, 'tfjs-layers');
@@ -220,7 +220,7 @@ test('a saved model folder is never half-written', async () => {
   await fs.mkdir(busy);
   await fs.writeFile(path.join(busy, 'notes.txt'), 'keep me');
   const model = buildLeNet();
-  await rejectsWith(saveLayersModel(model, busy), 'BAD_ARGUMENT', /notes\.txt/);
+  await rejectsWith(saveLayersModel(model, busy), 'OUTPUT_REFUSED', /notes\.txt/);
   model.dispose();
   assert.deepEqual(await fs.readdir(busy), ['notes.txt']);
   await fs.rm(root, { recursive: true });

@@ -15,10 +15,11 @@ import { manifestMismatch, readOutputManifest } from '../../src/engine/fs/output
 import { removeLeftovers, siblingName } from '../../src/engine/fs/leftovers';
 import { confinedJoin, confinedRealPath } from '../../src/engine/fs/confine';
 import { readRegularFile, LIMITS } from '../../src/engine/fs/safe-read';
+import type { OutputKind } from '../../src/engine/fs/output-manifest';
 import { ResultCache } from '../../src/engine/cache/result-cache';
 
 let root: string;
-const kind = { kind: 'explanation' } as const;
+const kind: { kind: OutputKind } = { kind: 'explanation' };
 
 before(async () => {
   root = await fs.realpath(await fs.mkdtemp(path.join(os.tmpdir(), 'vebi-output-')));
