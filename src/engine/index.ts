@@ -8,7 +8,7 @@ export { defaultCamLayer, explanationMethod, explanationMethods } from './explai
 export type { ExplanationMethod, MethodContext, MethodResult } from './explain/methods';
 export { selectBackend } from './backend/select-backend';
 export { ResultCache, defaultCacheDir } from './cache/result-cache';
-export { readInterpretation } from './report/read-report';
+export { readInterpretation, readExplanation, readEvaluationSummary } from './report/read-report';
 export { loadModel } from './model/load-model';
 export { parsePreprocessing } from './data';
 export { TOOL } from './tool';

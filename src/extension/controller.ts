@@ -12,13 +12,16 @@ import { EVALUATION_FILES, EVALUATION_KINDS } from '../shared/evaluation';
 import type { EvaluationKind } from '../shared/evaluation';
 import type { PanelToHost, ShownEvaluation } from '../shared/panel-protocol';
 import type { ProgressEvent } from '../shared/progress';
-import type { ExplanationReport, InterpretReport } from '../shared/report';
+import { evaluationSummarySchema } from '../shared/schemas/evaluation-summaries';
+import { EXPLANATION_REPORT_SCHEMA } from '../shared/schemas/explanation-report';
+import { INTERPRET_REPORT_SCHEMA } from '../shared/schemas/interpret-report';
 import { withCancellableProgress } from './cancellation';
 import { EVALUATION_TITLES, PANEL_MAX_PER_CLASS, pickEvaluationInputs, pickEvaluationKind } from './evaluation-inputs';
 import type { EngineClient } from './engine-client';
 import { findLayerInText, TRAINING_CODE_EXCLUDE, TRAINING_CODE_GLOB } from './layer-locator';
 import { pickDataFolder, pickImage, pickModel } from './model-picker';
 import { VebiPanel } from './panel/vebi-panel';
+import { readResultFile } from './read-result-file';
 import { readSettings } from './settings';
 import { storagePaths } from './storage-paths';
 import type { StoragePaths } from './storage-paths';
@@ -62,7 +65,7 @@ export class VebiController implements vscode.Disposable {
       ),
     );
     if (!outcome || outcome.result.kind !== 'interpretation') return;
-    const report = await readJson<InterpretReport>(path.join(outDir, 'report.json'));
+    const report = await readResultFile(path.join(outDir, 'report.json'), INTERPRET_REPORT_SCHEMA);
     panel.showInterpretation(report, outDir, outcome.result.cached);
     this.log.appendLine(
       `interpret ${modelPath}: ${Date.now() - started} ms to panel content (${outcome.result.cached ? 'cached' : 'computed'}), engine peak RSS ${outcome.peakRssMB.toFixed(0)} MB, backend ${outcome.result.backend}`,
@@ -77,14 +80,14 @@ export class VebiController implements vscode.Disposable {
     const image = await pickImage(uri);
     if (!image) return;
     const panel = this.panelFor(modelPath);
-    if (!panel.hasInterpretation) panel.showInterpretation(await readJson<InterpretReport>(path.join(reportDir, 'report.json')), reportDir, true);
+    if (!panel.hasInterpretation) panel.showInterpretation(await readResultFile(path.join(reportDir, 'report.json'), INTERPRET_REPORT_SCHEMA), reportDir, true);
     const outDir = this.paths.explanationDir(modelPath, image.fsPath);
     const settings = readSettings();
     const outcome = await this.runJob(`VEBI: explaining ${path.basename(image.fsPath)}`, panel, (signal, report) =>
       this.engine.run({ type: 'explain', job: { modelPath, imagePath: image.fsPath, reportDir, outDir, params: {}, backend: settings.backend } }, { signal, onProgress: report }),
     );
     if (!outcome) return;
-    panel.showExplanation(await readJson<ExplanationReport>(path.join(outDir, 'explanation.json')), outDir);
+    panel.showExplanation(await readResultFile(path.join(outDir, 'explanation.json'), EXPLANATION_REPORT_SCHEMA), outDir);
   }
 
   async evaluateExplanations(kind?: EvaluationKind, uri?: vscode.Uri, fromPanel?: VebiPanel): Promise<void> {
@@ -94,7 +97,7 @@ export class VebiController implements vscode.Disposable {
     const { modelPath, reportDir } = interpreted;
     const evaluation = kind ?? (await pickEvaluationKind());
     if (!evaluation) return;
-    const report = await readJson<InterpretReport>(path.join(reportDir, 'report.json'));
+    const report = await readResultFile(path.join(reportDir, 'report.json'), INTERPRET_REPORT_SCHEMA);
     const inputs = await pickEvaluationInputs(evaluation, report.data.path, uri);
     if (!inputs) return;
     const panel = this.panelFor(modelPath);
@@ -115,7 +118,7 @@ export class VebiController implements vscode.Disposable {
       return;
     }
     const panel = this.panelFor(modelPath);
-    panel.showInterpretation(await readJson<InterpretReport>(path.join(reportDir, 'report.json')), reportDir, true);
+    panel.showInterpretation(await readResultFile(path.join(reportDir, 'report.json'), INTERPRET_REPORT_SCHEMA), reportDir, true);
   }
 
   async exportReport(): Promise<void> {
@@ -183,7 +186,7 @@ export class VebiController implements vscode.Disposable {
     const panel = new VebiPanel(webviewPanel, this.context.extensionUri, modelPath, this.modelStorage(modelPath), (p, m) => this.onPanelMessage(p, m));
     this.track(panel);
     const reportDir = this.paths.interpretationDir(modelPath);
-    if (await exists(path.join(reportDir, 'report.json'))) panel.showInterpretation(await readJson<InterpretReport>(path.join(reportDir, 'report.json')), reportDir, true);
+    if (await exists(path.join(reportDir, 'report.json'))) panel.showInterpretation(await readResultFile(path.join(reportDir, 'report.json'), INTERPRET_REPORT_SCHEMA), reportDir, true);
     for (const kind of EVALUATION_KINDS) await this.showStoredEvaluation(panel, kind, false);
   }
 
@@ -202,7 +205,7 @@ export class VebiController implements vscode.Disposable {
     const folder = this.paths.evaluationDir(panel.modelPath, kind);
     const file = path.join(folder, EVALUATION_FILES[kind]);
     if (!(await exists(file))) return;
-    panel.showEvaluation({ kind, summary: await readJson<ShownEvaluation['summary']>(file), folder } as Omit<ShownEvaluation, 'base'> & { folder: string }, reveal);
+    panel.showEvaluation({ kind, summary: await readResultFile(file, evaluationSummarySchema(kind)), folder } as Omit<ShownEvaluation, 'base'> & { folder: string }, reveal);
   }
 
   private panelFor(modelPath: string): VebiPanel {
@@ -338,8 +341,4 @@ async function exists(file: string): Promise<boolean> {
   } catch {
     return false;
   }
-}
-
-async function readJson<T>(file: string): Promise<T> {
-  return JSON.parse(await fs.readFile(file, 'utf8')) as T;
 }

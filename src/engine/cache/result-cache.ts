@@ -5,7 +5,10 @@
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { CACHE_INDEX_SCHEMA } from '../../shared/schemas/cache-index';
 import { copyFolderAtomically } from '../fs/atomic-folder';
+import { LIMITS } from '../fs/safe-read';
+import { parseJsonFile } from '../report/parse-json-file';
 import { entryProblem } from './verify-entry';
 
 export function defaultCacheDir(): string {
@@ -48,7 +51,7 @@ export class ResultCache {
   /** The latest cached report folder for a model, if any. */
   async latestForModel(modelHash: string): Promise<string | undefined> {
     try {
-      const { key } = JSON.parse(await fs.readFile(path.join(this.dir, 'models', `${modelHash}.json`), 'utf8')) as { key: string };
+      const { key } = await parseJsonFile(path.join(this.dir, 'models', `${modelHash}.json`), CACHE_INDEX_SCHEMA, { what: 'The cache index', code: 'REPORT_INVALID', hint: 'Clear the cache.', maxBytes: LIMITS.smallJsonBytes });
       return await this.lookup(key);
     } catch {
       return undefined;

@@ -9,6 +9,7 @@ import { VebiError } from '../../shared/errors';
 import type { Preprocessing } from '../../shared/params';
 import { decodeImage, preprocess, scanDataset } from '../data';
 import type { DatasetItem, ImageShape } from '../data';
+import { readFlowersVariant } from '../datasets/flowers/manifest';
 import { binarizeMask } from './metrics';
 
 export interface MaskedItem extends DatasetItem {
@@ -38,16 +39,7 @@ export async function scanMaskedDataset(dir: string, classNames: string[]): Prom
   }
   const dataset = await scanDataset(imagesDir, { classNames });
   const items = dataset.items.map((item) => ({ ...item, maskPath: path.join(masksDir, ...item.relPath.split('/')) }));
-  return { root, imagesDir, classes: dataset.classes, items, variant: await readVariant(root) };
-}
-
-async function readVariant(root: string): Promise<string | undefined> {
-  try {
-    const manifest = JSON.parse(await fs.readFile(path.join(root, 'dataset.json'), 'utf8')) as { variant?: unknown };
-    return typeof manifest.variant === 'string' ? manifest.variant : undefined;
-  } catch {
-    return undefined;
-  }
+  return { root, imagesDir, classes: dataset.classes, items, variant: await readFlowersVariant(root) };
 }
 
 /** The image preprocessed for the model, and its mask as 0/1 at the model's input size (nearest-neighbour). */

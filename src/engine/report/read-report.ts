@@ -1,9 +1,20 @@
-/** Reads an interpretation report folder back (for explain and the panel), checking it is whole. */
-import { promises as fs } from 'node:fs';
+/**
+ * Reads report folders back (for explain, the evaluations, the cache), as untrusted input: every
+ * JSON file through its schema, every path it names confined to its folder.
+ */
 import * as path from 'node:path';
+import type { z } from 'zod';
 import { VebiError } from '../../shared/errors';
-import { REPORT_SCHEMA_VERSION } from '../../shared/report';
-import type { InterpretReport } from '../../shared/report';
+import { EVALUATION_FILES } from '../../shared/evaluation';
+import type { EvaluationKind } from '../../shared/evaluation';
+import type { ExplanationReport, InterpretReport } from '../../shared/report';
+import { evaluationSummarySchema } from '../../shared/schemas/evaluation-summaries';
+import type { EvaluationSummary } from '../../shared/schemas/evaluation-summaries';
+import { EXPLANATION_REPORT_SCHEMA } from '../../shared/schemas/explanation-report';
+import { INTERPRET_REPORT_SCHEMA } from '../../shared/schemas/interpret-report';
+import { confinedRealPath } from '../fs/confine';
+import { readRegularFile } from '../fs/safe-read';
+import { fileIsMissing, parseJsonFile } from './parse-json-file';
 
 export interface LoadedInterpretation {
   dir: string;
@@ -14,32 +25,30 @@ export interface LoadedInterpretation {
   peakResponses: Float32Array;
 }
 
+const REINTERPRET = 'Re-run "vebi interpret".';
+
+/** The eval sub-command that writes each summary, for "re-run" hints. */
+const EVAL_COMMANDS: Record<EvaluationKind, string> = { comparison: 'compare', localization: 'localization', ablation: 'ablation', sanity: 'sanity' };
+
+/** A report folder's JSON file: REPORT_NOT_FOUND when absent, REPORT_INVALID when not what its schema says. */
+async function readReportFile<S extends z.ZodType>(file: string, schema: S, what: string, notFound: string, hint: string): Promise<z.output<S>> {
+  if (await fileIsMissing(file)) throw new VebiError('REPORT_NOT_FOUND', notFound, file);
+  return parseJsonFile(file, schema, { what, code: 'REPORT_INVALID', hint });
+}
+
 export async function readInterpretation(reportDir: string): Promise<LoadedInterpretation> {
   const dir = path.resolve(reportDir);
   const file = path.join(dir, 'report.json');
-  let report: InterpretReport;
-  try {
-    report = JSON.parse(await fs.readFile(file, 'utf8')) as InterpretReport;
-  } catch (error) {
-    const missing = (error as NodeJS.ErrnoException).code === 'ENOENT';
-    throw new VebiError(
-      missing ? 'REPORT_NOT_FOUND' : 'REPORT_INVALID',
-      missing ? `No report.json in ${dir}. Run "vebi interpret" first and pass its --out folder.` : `${file} is not valid JSON; re-run "vebi interpret".`,
-      file,
-    );
-  }
-  if (report.kind !== 'interpretation' || report.schemaVersion !== REPORT_SCHEMA_VERSION) {
-    throw new VebiError('REPORT_INVALID', `${file} is not an interpretation report of schema ${REPORT_SCHEMA_VERSION}; re-run "vebi interpret".`, file);
-  }
+  const report = await readReportFile(file, INTERPRET_REPORT_SCHEMA, 'Report file', `No report.json in ${dir}. Run "vebi interpret" first and pass its --out folder.`, REINTERPRET);
   const { featureCount: m, numClasses } = report.weights;
-  const read = async (name: string, length: number) => {
-    const target = path.join(dir, name);
-    const bytes = await fs.readFile(target).catch(() => {
-      throw new VebiError('REPORT_INVALID', `The report file ${target} is missing; re-run "vebi interpret".`, target);
-    });
+  const read = async (rel: string, length: number) => {
+    // The schema refused "..", absolute paths and NULs; this also refuses a link that leads outside.
+    const target = await confinedRealPath(dir, rel, { code: 'REPORT_INVALID', source: file, hint: REINTERPRET });
+    const bytes = await readRegularFile(target, { what: 'The weights file', maxBytes: length * 4, code: 'REPORT_INVALID', tooLargeCode: 'REPORT_INVALID', hint: REINTERPRET });
     if (bytes.byteLength !== length * 4) {
-      throw new VebiError('REPORT_INVALID', `${target} has ${bytes.byteLength} bytes, expected ${length * 4}; re-run "vebi interpret".`, target);
+      throw new VebiError('REPORT_INVALID', `The weights file ${target} has ${bytes.byteLength} bytes, expected ${length * 4}. ${REINTERPRET}`, target);
     }
+    // A copy: the buffer may be a slice of a shared pool, not aligned for a Float32Array.
     return new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
   };
   return {
@@ -49,4 +58,18 @@ export async function readInterpretation(reportDir: string): Promise<LoadedInter
     signed: await read(report.weights.signed, m * numClasses),
     peakResponses: await read(report.weights.peakResponses, m),
   };
+}
+
+/** explanation.json of an explanation folder. */
+export async function readExplanation(explanationDir: string): Promise<ExplanationReport> {
+  const dir = path.resolve(explanationDir);
+  return readReportFile(path.join(dir, 'explanation.json'), EXPLANATION_REPORT_SCHEMA, 'Explanation file', `No explanation.json in ${dir}. Run "vebi explain" first.`, 'Re-run "vebi explain".');
+}
+
+/** The summary (compare.json, localization.json...) of an evaluation folder. */
+export async function readEvaluationSummary<K extends EvaluationKind>(kind: K, evaluationDir: string): Promise<EvaluationSummary<K>> {
+  const dir = path.resolve(evaluationDir);
+  const name = EVALUATION_FILES[kind];
+  const rerun = `"vebi eval ${EVAL_COMMANDS[kind]}"`;
+  return readReportFile(path.join(dir, name), evaluationSummarySchema(kind), 'Evaluation summary', `No ${name} in ${dir}. Run ${rerun} first.`, `Re-run ${rerun}.`);
 }

@@ -2,14 +2,15 @@
  * The two variants of the an8Flower design: the class is fixed by the colour of the petals
  * (single-6c), or by the combination of the petals' and the leaves' colours (double-12c).
  */
+import { FLOWER_PART_SCHEMA, FLOWERS_VARIANT_SCHEMA } from '../../../shared/schemas/flowers-manifest';
+import type { FlowerPart, FlowersVariant } from '../../../shared/schemas/flowers-manifest';
 import { named, type NamedColour } from './palette';
 
-export type FlowersVariant = 'single-6c' | 'double-12c';
-export const FLOWERS_VARIANTS: readonly FlowersVariant[] = ['single-6c', 'double-12c'];
-
+// Listed once, in dataset.json's schema, which checks a manifest read back.
+export type { FlowerPart, FlowersVariant };
+export const FLOWERS_VARIANTS: readonly FlowersVariant[] = FLOWERS_VARIANT_SCHEMA.options;
 /** Parts in drawing order (back to front); leaves may also go behind the stem. */
-export type FlowerPart = 'background' | 'stem' | 'leaves' | 'petals' | 'centre' | 'grass';
-export const FLOWER_PARTS: readonly FlowerPart[] = ['background', 'stem', 'leaves', 'petals', 'centre', 'grass'];
+export const FLOWER_PARTS: readonly FlowerPart[] = FLOWER_PART_SCHEMA.options;
 
 export interface FlowersClass {
   index: number;

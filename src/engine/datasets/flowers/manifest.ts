@@ -1,6 +1,10 @@
 /** dataset.json: what was generated, how, and where each image's mask is. */
-import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
+import { z } from 'zod';
+import { DATASET_JSON_GENERATOR_SCHEMA, FLOWERS_MANIFEST_HEADER_SCHEMA, FLOWERS_MANIFEST_SCHEMA } from '../../../shared/schemas/flowers-manifest';
+import type { FlowersManifest, FlowersManifestItem } from '../../../shared/schemas/flowers-manifest';
+import { checkJsonFileValue, fileIsMissing, parseJsonFile } from '../../report/parse-json-file';
+import type { JsonFileOptions } from '../../report/parse-json-file';
 import { FLOWER_PARTS, type FlowerPart, type FlowersClass, type FlowersVariant } from './classes';
 import { hex, SHARED_PALETTE } from './palette';
 
@@ -8,32 +12,7 @@ export const FLOWERS_MANIFEST = 'dataset.json';
 /** Bump when the same arguments would draw different pictures. */
 export const FLOWERS_GENERATOR = { name: 'vebi-flowers', version: 1 } as const;
 
-export interface FlowersManifestItem {
-  /** Relative to the dataset folder, '/' separators. */
-  image: string;
-  mask: string;
-  label: number;
-  /** Fraction of the image under the mask. */
-  maskFraction: number;
-}
-
-export interface FlowersManifest {
-  generator: { name: string; version: number };
-  variant: FlowersVariant;
-  classes: { index: number; name: string; colours: Partial<Record<FlowerPart, { name: string; hex: string }>> }[];
-  /** Parts whose colour decides the class; the mask covers their visible pixels. */
-  discriminativeParts: FlowerPart[];
-  /** Every part, back to front. */
-  parts: readonly FlowerPart[];
-  /** Colours of the non-discriminative parts (backgrounds as pale tints), the same for all classes. */
-  sharedPalette: { name: string; hex: string }[];
-  perClass: number;
-  size: number;
-  seed: number;
-  images: number;
-  layout: { images: string; masks: string };
-  items: FlowersManifestItem[];
-}
+export type { FlowersManifest, FlowersManifestItem };
 
 export function buildManifest(args: { variant: FlowersVariant; classes: FlowersClass[]; parts: FlowerPart[]; perClass: number; size: number; seed: number; items: FlowersManifestItem[] }): FlowersManifest {
   return {
@@ -56,12 +35,26 @@ export function buildManifest(args: { variant: FlowersVariant; classes: FlowersC
   };
 }
 
-/** The manifest of a previous run in `dir`, or undefined when `dir` holds none. */
+/**
+ * dataset.json in `dir` through `schema`: undefined when there is none or another tool wrote it
+ * (no "generator": {"name": "vebi-flowers"}); REPORT_INVALID when it is not JSON, or claims to be
+ * ours but does not match.
+ */
+async function readOwnDatasetJson<S extends z.ZodType>(dir: string, schema: S): Promise<z.output<S> | undefined> {
+  const file = path.join(dir, FLOWERS_MANIFEST);
+  if (await fileIsMissing(file)) return undefined;
+  const options: JsonFileOptions = { what: 'The dataset manifest', code: 'REPORT_INVALID', hint: 'Re-run "vebi dataset flowers" into a new folder, or delete the file.' };
+  const json = await parseJsonFile(file, z.unknown(), options);
+  if (DATASET_JSON_GENERATOR_SCHEMA.safeParse(json).data?.generator?.name !== FLOWERS_GENERATOR.name) return undefined;
+  return checkJsonFileValue(file, json, schema, options);
+}
+
+/** The flowers manifest of `dir`, checked in full (see readOwnDatasetJson). */
 export async function readFlowersManifest(dir: string): Promise<FlowersManifest | undefined> {
-  try {
-    const parsed = JSON.parse(await fs.readFile(path.join(dir, FLOWERS_MANIFEST), 'utf8')) as Partial<FlowersManifest>;
-    return parsed.generator?.name === FLOWERS_GENERATOR.name ? (parsed as FlowersManifest) : undefined;
-  } catch {
-    return undefined;
-  }
+  return readOwnDatasetJson(dir, FLOWERS_MANIFEST_SCHEMA);
+}
+
+/** Only the variant, which is all the localization evaluation needs (see readOwnDatasetJson). */
+export async function readFlowersVariant(dir: string): Promise<FlowersVariant | undefined> {
+  return (await readOwnDatasetJson(dir, FLOWERS_MANIFEST_HEADER_SCHEMA))?.variant;
 }
