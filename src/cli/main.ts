@@ -98,6 +98,7 @@ async function runInterpret(args: string[], signal: AbortSignal, onProgress: Run
     },
     { signal, onProgress, onWarning: printWarning },
   );
+  for (const warning of result.report.warnings ?? []) printWarning(warning);
   process.stdout.write(values.json ? `${JSON.stringify({ outDir: result.outDir, cached: result.cached })}\n` : summarizeInterpretation(result.report, result.outDir, result.cached));
   return EXIT.ok;
 }

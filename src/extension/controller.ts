@@ -67,6 +67,7 @@ export class VebiController implements vscode.Disposable {
     if (!outcome || outcome.result.kind !== 'interpretation') return;
     const report = await readResultFile(path.join(outDir, 'report.json'), INTERPRET_REPORT_SCHEMA);
     panel.showInterpretation(report, outDir, outcome.result.cached);
+    for (const warning of report.warnings ?? []) this.warn(warning);
     this.log.appendLine(
       `interpret ${modelPath}: ${Date.now() - started} ms to panel content (${outcome.result.cached ? 'cached' : 'computed'}), engine peak RSS ${outcome.peakRssMB.toFixed(0)} MB, backend ${outcome.result.backend}`,
     );

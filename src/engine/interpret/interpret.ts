@@ -24,6 +24,8 @@ import { readInterpretation } from '../report/read-report';
 import { writeInterpretHtml } from '../report/interpret-html';
 import { stripUndefined } from '../strip-undefined';
 import { TOOL } from '../tool';
+import { formatPreprocessing } from '../../shared/preprocessing-text';
+import { interpretationWarnings } from './interpretation-warnings';
 import { FeatureTable, visualFileStem, visualKey } from './feature-table';
 import { StreamedGram, fitClassWeights, weightMatrix } from './fit-weights';
 import type { ClassFit } from './fit-weights';
@@ -134,6 +136,13 @@ export async function interpret(options: InterpretOptions, hooks: RunHooks = {})
     const classes = dataset.classes.map((name, j) =>
       classResult(name, j, fits.nonNegative[j], fits.signed[j], table, extraction.labels, signedVisuals),
     );
+    const warnings = interpretationWarnings({
+      classes: dataset.classes,
+      labels: extraction.labels,
+      predictions: extraction.predictions,
+      relevantCounts: classes.map((c) => c.relevant.length),
+      preprocessing: formatPreprocessing(params.preprocessing),
+    });
     const report = await writeFolderAtomically(outDir, async (tempDir) => {
       t0 = performance.now();
       const visuals = await renderVisuals(model, classes, extraction, params, tempDir, hooks);
@@ -168,6 +177,7 @@ export async function interpret(options: InterpretOptions, hooks: RunHooks = {})
         classes,
         visuals,
         weights,
+        warnings,
         timings,
       };
       await fs.writeFile(path.join(tempDir, 'report.json'), JSON.stringify(built, null, 1));

@@ -48,7 +48,7 @@ export function interpretationWarnings(inputs: WarningInputs): string[] {
   }
   const empty = classes.filter((_, j) => (inputs.relevantCounts[j] ?? 0) === 0);
   if (empty.length > 0) {
-    warnings.push(`${empty.length === C ? 'No class has' : `${empty.length} of ${C} classes have`} a relevant feature (${empty.slice(0, 5).map((c) => `"${c}"`).join(', ')}${empty.length > 5 ? ', ...' : ''}): their fit found no feature that predicts them. ${hint}`);
+    warnings.push(`${empty.length === C ? 'No class has a relevant feature' : `${empty.length} of ${C} classes have no relevant feature`} (${empty.slice(0, 5).map((c) => `"${c}"`).join(', ')}${empty.length > 5 ? ', ...' : ''}): their fit found no feature that predicts them. ${hint}`);
   }
   return warnings;
 }

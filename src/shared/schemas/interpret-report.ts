@@ -107,6 +107,8 @@ export const INTERPRET_REPORT_SCHEMA = z
     /** Binary files for explain, Float32 little-endian: the fitted weights (m x C, row-major) and each
      * feature's highest peak response on the folder (m). */
     weights: z.object({ nonNegative: safeRelativePath, signed: safeRelativePath, peakResponses: safeRelativePath, featureCount: positiveCount, numClasses: positiveCount }),
+    /** Signs that the inputs do not fit the model (accuracy near chance...); absent in older reports. */
+    warnings: z.array(z.string()).optional(),
     timings: TIMINGS_SCHEMA,
   })
   .check((ctx) => {
