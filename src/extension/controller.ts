@@ -22,6 +22,7 @@ import { findLayerInText, TRAINING_CODE_EXCLUDE, TRAINING_CODE_GLOB } from './la
 import { pickDataFolder, pickImage, pickModel } from './model-picker';
 import { VebiPanel } from './panel/vebi-panel';
 import { readResultFile } from './read-result-file';
+import { readRegularText } from './regular-file';
 import { readSettings } from './settings';
 import { storagePaths } from './storage-paths';
 import type { StoragePaths } from './storage-paths';
@@ -158,9 +159,7 @@ export class VebiController implements vscode.Disposable {
       if (file.fsPath === panel.modelPath || path.basename(file.fsPath) === 'model.json') continue; // a model names its layers too
       let text: string;
       try {
-        const stat = await fs.stat(file.fsPath);
-        if (stat.size > 2_000_000) continue;
-        text = await fs.readFile(file.fsPath, 'utf8');
+        text = await readRegularText(file.fsPath, 2_000_000); // a FIFO named train.py must not block the host
       } catch {
         continue;
       }

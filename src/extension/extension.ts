@@ -5,6 +5,7 @@
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { toPlainError } from '../shared/errors';
 import { VebiController } from './controller';
 import { EngineClient } from './engine-client';
 import { findModelFiles } from './model-picker';
@@ -19,7 +20,17 @@ export function activate(context: vscode.ExtensionContext): void {
   const engine = new EngineClient({ workerPath: path.join(context.extensionPath, 'dist', 'engine-worker.js') });
   const controller = new VebiController(context, engine, storage, log);
 
-  const command = (id: string, run: (...args: never[]) => Promise<void>) => vscode.commands.registerCommand(id, run);
+  // A command that fails outside a run (a damaged result file, an unreadable model) says why, not VS Code's generic notice.
+  const command = (id: string, run: (...args: never[]) => Promise<void>) =>
+    vscode.commands.registerCommand(id, async (...args: never[]) => {
+      try {
+        await run(...args);
+      } catch (error) {
+        const plain = toPlainError(error);
+        log.appendLine(`${id} failed: ${plain.code}: ${plain.message}`);
+        void vscode.window.showErrorMessage(`VEBI: ${plain.message}`);
+      }
+    });
   context.subscriptions.push(
     log,
     { dispose: () => engine.dispose() },

@@ -2,11 +2,11 @@
  * Which model and which labelled folder a command works on: the explorer's selection, the active
  * editor, the remembered choice, the settings, or a pick.
  */
-import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { IMAGE_EXTENSIONS, isImageFileName } from '../shared/image-extensions';
 import { findDatasetFolders } from './dataset-discovery';
+import { readRegularHead, readRegularText, regularFileSize } from './regular-file';
 import { isKerasFileName, isTfjsModelJson, kerasFileProblem, KERAS_SNIFF_BYTES, looksLikeKerasModel, modelJsonProblem, MODEL_JSON_SNIFF_LIMIT } from './model-files';
 
 /** The uri behind the active editor tab: a text editor, or a custom editor such as the image preview. */
@@ -16,26 +16,15 @@ export function activeTabUri(): vscode.Uri | undefined {
   return vscode.window.activeTextEditor?.document.uri;
 }
 
-/** The first bytes of a file (fewer when it is shorter). */
-async function readHead(file: string, bytes: number): Promise<Uint8Array> {
-  const handle = await fs.open(file, 'r');
-  try {
-    const buffer = new Uint8Array(bytes);
-    const { bytesRead } = await handle.read(buffer, 0, bytes, 0);
-    return buffer.subarray(0, bytesRead);
-  } finally {
-    await handle.close();
-  }
-}
-
 export async function isModelFile(uri: vscode.Uri): Promise<boolean> {
   if (uri.scheme !== 'file') return false;
-  if (isKerasFileName(uri.fsPath)) return readHead(uri.fsPath, KERAS_SNIFF_BYTES).then((head) => looksLikeKerasModel(uri.fsPath, head), () => false);
+  if (isKerasFileName(uri.fsPath)) return readRegularHead(uri.fsPath, KERAS_SNIFF_BYTES).then((head) => looksLikeKerasModel(uri.fsPath, head), () => false);
   if (path.extname(uri.fsPath).toLowerCase() !== '.json') return false;
   try {
-    const stat = await fs.stat(uri.fsPath);
-    if (stat.size > MODEL_JSON_SNIFF_LIMIT) return path.basename(uri.fsPath) === 'model.json';
-    return isTfjsModelJson(await fs.readFile(uri.fsPath, 'utf8'));
+    const size = await regularFileSize(uri.fsPath);
+    if (size === undefined) return false;
+    if (size > MODEL_JSON_SNIFF_LIMIT) return path.basename(uri.fsPath) === 'model.json';
+    return isTfjsModelJson(await readRegularText(uri.fsPath, MODEL_JSON_SNIFF_LIMIT));
   } catch {
     return false;
   }
@@ -54,11 +43,11 @@ export async function findModelFiles(limit = 200): Promise<vscode.Uri[]> {
 async function problemWith(uri: vscode.Uri): Promise<string | undefined> {
   if (uri.scheme !== 'file') return 'is not a local file';
   try {
-    if (isKerasFileName(uri.fsPath)) return kerasFileProblem(uri.fsPath, await readHead(uri.fsPath, KERAS_SNIFF_BYTES));
+    if (isKerasFileName(uri.fsPath)) return kerasFileProblem(uri.fsPath, await readRegularHead(uri.fsPath, KERAS_SNIFF_BYTES));
     if (path.extname(uri.fsPath).toLowerCase() !== '.json') return 'is not a model VEBI can open: give a TensorFlow.js model.json or a Keras .keras/.h5 file';
-    const stat = await fs.stat(uri.fsPath);
-    if (stat.size > MODEL_JSON_SNIFF_LIMIT) return undefined; // too big to sniff: the engine checks it
-    return modelJsonProblem(await fs.readFile(uri.fsPath, 'utf8'));
+    const size = await regularFileSize(uri.fsPath);
+    if (size !== undefined && size > MODEL_JSON_SNIFF_LIMIT) return undefined; // too big to sniff: the engine checks it
+    return modelJsonProblem(await readRegularText(uri.fsPath, MODEL_JSON_SNIFF_LIMIT));
   } catch (error) {
     return `cannot be read (${(error as Error).message})`;
   }

@@ -4,10 +4,10 @@
  * schema says, or a REPORT_INVALID error that names the file and says what to do. No vscode here,
  * so the unit tests run it in plain Node.
  */
-import { constants, promises as fs } from 'node:fs';
 import type { z } from 'zod';
 import { VebiError } from '../shared/errors';
 import { parseJsonText } from '../shared/schemas/parse-json-text';
+import { readRegularText, UnreadableFile } from './regular-file';
 
 /** The engine's own limit for JSON it reads back. */
 export const MAX_RESULT_FILE_BYTES = 256 * 1024 * 1024;
@@ -26,19 +26,11 @@ export function parseResultText<S extends z.ZodType>(file: string, text: string,
 }
 
 export async function readResultFile<S extends z.ZodType>(file: string, schema: S): Promise<z.output<S>> {
-  let handle: fs.FileHandle;
+  let text: string;
   try {
-    // O_NONBLOCK: a FIFO put in the file's place must not hang the extension host.
-    handle = await fs.open(file, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
+    text = await readRegularText(file, MAX_RESULT_FILE_BYTES);
   } catch (error) {
-    throw invalid(file, `cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
+    throw invalid(file, error instanceof UnreadableFile ? error.why : `cannot be read (${String(error)})`);
   }
-  try {
-    const stat = await handle.stat();
-    if (!stat.isFile()) throw invalid(file, 'is not a regular file');
-    if (stat.size > MAX_RESULT_FILE_BYTES) throw invalid(file, `is ${stat.size} bytes, above the limit of ${MAX_RESULT_FILE_BYTES}`);
-    return parseResultText(file, await handle.readFile('utf8'), schema);
-  } finally {
-    await handle.close();
-  }
+  return parseResultText(file, text, schema);
 }
