@@ -84,8 +84,12 @@ export async function hashDataListing(items: DatasetItem[]): Promise<string> {
   // In chunks: 60,000 stat calls at once would hold 60,000 Stats objects and file handles.
   for (let start = 0; start < items.length; start += STAT_CHUNK) {
     const chunk = items.slice(start, start + STAT_CHUNK);
-    const stats = await Promise.all(chunk.map((item) => fs.stat(item.path)));
-    chunk.forEach((item, i) => hash.update(`${item.relPath}\0${item.label}\0${stats[i].size}\0${stats[i].mtimeMs}\n`));
+    // A file that vanished or cannot be stat'ed since the scan is hashed as such; the decoder skips and lists it.
+    const stats = await Promise.all(chunk.map((item) => fs.stat(item.path).catch(() => undefined)));
+    chunk.forEach((item, i) => {
+      const stat = stats[i];
+      hash.update(`${item.relPath}\0${item.label}\0${stat ? `${stat.size}\0${stat.mtimeMs}\0${stat.isFile() ? 'file' : 'other'}` : 'missing'}\n`);
+    });
   }
   return hash.digest('hex');
 }
