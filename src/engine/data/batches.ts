@@ -1,16 +1,20 @@
 /**
  * Streams a list of image files as preprocessed float batches. Decoding runs in sharp's thread pool
  * with limited concurrency and stays up to `prefetchBatches` batches ahead, so the next batch is
- * being decoded while the caller runs the model on the current one.
+ * being decoded while the caller runs the model on the current one. Two limits apply to the decodes
+ * in flight: a count (`concurrency`), and a memory budget by pixels and bytes (decode-budget.ts), so
+ * eight huge images do not decode at once.
  */
 import { VebiError, cancelledError } from '../../shared/errors';
 import type { Preprocessing } from '../../shared/params';
+import { DecodeBudget } from './decode-budget';
 import { type ImageShape, decodeImage } from './decode-image';
+import { type ImageFileErrorCode, isImageFileError } from './image-file';
 import { checkPreprocessing, preprocessInto } from './preprocess';
 
 export interface SkippedFile {
   path: string;
-  code: 'IMAGE_UNREADABLE' | 'IMAGE_TOO_LARGE';
+  code: ImageFileErrorCode;
   reason: string;
 }
 
@@ -36,6 +40,8 @@ export interface BatchOptions {
   prefetchBatches?: number;
   /** Pixel limit per source file (see decode-image.ts). */
   maxPixels?: number;
+  /** Memory budget of the decodes in flight; default a new DecodeBudget() (128 megapixels' worth). */
+  budget?: DecodeBudget;
 }
 
 type Decoded = { ok: true; pixels: Uint8Array } | { ok: false; error: unknown };
@@ -78,10 +84,6 @@ function raceAbort<R>(promise: Promise<R>, signal: AbortSignal | undefined): Pro
   });
 }
 
-function skippable(error: unknown): error is VebiError & { code: SkippedFile['code'] } {
-  return error instanceof VebiError && (error.code === 'IMAGE_UNREADABLE' || error.code === 'IMAGE_TOO_LARGE');
-}
-
 function positiveInt(name: string, v: number): number {
   if (!Number.isInteger(v) || v <= 0) throw new VebiError('BAD_ARGUMENT', `${name} must be a positive integer, got ${v}.`);
   return v;
@@ -103,17 +105,19 @@ export async function* imageBatches<T extends { path: string }>(
   const n = items.length;
   const hwc = shape.height * shape.width * shape.channels;
   const limit = createLimiter(concurrency);
+  // Aborted when the generator ends (done, failed or cancelled): stops decodes still queued or waiting for their budget.
+  const stop = new AbortController();
+  const decodeOptions = { maxPixels: options.maxPixels, budget: options.budget ?? new DecodeBudget(), signal: stop.signal };
   const pending: (Promise<Decoded> | undefined)[] = new Array(n);
   let launched = 0;
-  let stopped = false;
   const launch = (upTo: number) => {
     for (; launched < Math.min(upTo, n); launched++) {
       const file = items[launched].path;
       // Never rejects: a failure is a value, so a prefetched error cannot become an unhandled rejection.
       pending[launched] = limit<Decoded>(() =>
-        stopped
+        stop.signal.aborted
           ? Promise.resolve({ ok: false, error: cancelledError() })
-          : decodeImage(file, shape, { maxPixels: options.maxPixels }).then(
+          : decodeImage(file, shape, decodeOptions).then(
               (pixels): Decoded => ({ ok: true, pixels }),
               (error: unknown): Decoded => ({ ok: false, error }),
             ),
@@ -134,7 +138,7 @@ export async function* imageBatches<T extends { path: string }>(
       const result = await raceAbort(pending[i] as Promise<Decoded>, signal);
       pending[i] = undefined;
       if (!result.ok) {
-        if (options.onBadFile === 'skip' && skippable(result.error)) {
+        if (options.onBadFile === 'skip' && isImageFileError(result.error)) {
           skipped.push({ path: items[i].path, code: result.error.code, reason: result.error.message });
           totalSkipped++;
           continue;
@@ -171,6 +175,6 @@ export async function* imageBatches<T extends { path: string }>(
       throw new VebiError('IMAGE_UNREADABLE', `None of the ${n} images could be read; the first failure: ${first.reason}`, first.path);
     }
   } finally {
-    stopped = true; // queued decodes resolve at once; running ones finish and are dropped
+    stop.abort(); // queued decodes resolve at once; running ones finish and are dropped
   }
 }

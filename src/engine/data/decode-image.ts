@@ -12,10 +12,11 @@
  * Plain 8-bit PNGs already at the target size skip sharp (image/png-decode.ts): same pixels, about
  * 20x faster, which matters when a dataset has tens of thousands of small images.
  */
-import { promises as fs } from 'node:fs';
 import sharp, { type Metadata, type OutputInfo, type Sharp } from 'sharp';
 import { VebiError } from '../../shared/errors';
-import { type RawImage, decodePngSimple } from '../image/png-decode';
+import { type RawImage, decodePngSimple, pngHeaderSize } from '../image/png-decode';
+import { type DecodeBudget, decodeCost } from './decode-budget';
+import { guardImage, readImageFile, unreadableImage as unreadable } from './image-file';
 
 export interface ImageShape {
   height: number;
@@ -30,6 +31,10 @@ export interface DecodeOptions {
   kernel?: 'nearest' | 'linear' | 'cubic' | 'lanczos3';
   /** Always go through sharp, even for plain PNGs (tests compare the two paths). */
   noFastPath?: boolean;
+  /** Memory budget shared with other decodes: this one waits for its share once its header is read. */
+  budget?: DecodeBudget;
+  /** Cancels a decode still waiting for its budget. */
+  signal?: AbortSignal;
 }
 
 export interface OriginalImage {
@@ -46,31 +51,29 @@ export interface OriginalImage {
 /** 100 megapixels: far above any classifier input, low enough that a decode cannot exhaust memory. */
 export const DEFAULT_MAX_PIXELS = 100_000_000;
 
-function unreadable(file: string, why: string): VebiError {
-  return new VebiError('IMAGE_UNREADABLE', `Cannot read image ${file}: ${why}. Replace or delete the file, or run with bad files skipped.`, file);
+type Size = { width: number; height: number };
+
+/** The source size from the header (PNG: IHDR, read in place; else sharp's metadata), within the pixel limit. */
+async function checkedSize(file: string, data: Buffer, maxPixels: number, png = pngHeaderSize(data)): Promise<Size> {
+  let size = png;
+  if (!size) {
+    let meta: Metadata;
+    try {
+      // limitInputPixels: false so an oversized header reaches our own, clearer check below.
+      meta = await sharp(data, { limitInputPixels: false }).metadata();
+    } catch (e) {
+      throw unreadable(file, `it is not an image sharp can decode (${(e as Error).message.trim()})`);
+    }
+    const width = meta.width;
+    const height = meta.pageHeight ?? meta.height; // animated images: one frame
+    if (!width || !height) throw unreadable(file, 'its header has no width or height');
+    size = { width, height };
+  }
+  return checkPixels(file, size, maxPixels);
 }
 
-async function readFileOrThrow(file: string): Promise<Buffer> {
-  try {
-    return await fs.readFile(file);
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw unreadable(file, code === 'ENOENT' ? 'the file does not exist' : `the file cannot be opened (${code ?? String(e)})`);
-  }
-}
-
-/** Reads the header only and enforces the pixel limit, with the image's size in the message. */
-async function checkedSize(file: string, data: Buffer, maxPixels: number): Promise<{ width: number; height: number }> {
-  let meta: Metadata;
-  try {
-    // limitInputPixels: false so an oversized header reaches our own, clearer check below.
-    meta = await sharp(data, { limitInputPixels: false }).metadata();
-  } catch (e) {
-    throw unreadable(file, `it is not an image sharp can decode (${(e as Error).message.trim()})`);
-  }
-  const width = meta.width;
-  const height = meta.pageHeight ?? meta.height; // animated images: one frame
-  if (!width || !height) throw unreadable(file, 'its header has no width or height');
+function checkPixels(file: string, size: Size, maxPixels: number): Size {
+  const { width, height } = size;
   if (width * height > maxPixels) {
     throw new VebiError(
       'IMAGE_TOO_LARGE',
@@ -78,7 +81,18 @@ async function checkedSize(file: string, data: Buffer, maxPixels: number): Promi
       file,
     );
   }
-  return { width, height };
+  return size;
+}
+
+/** Runs `decode` within the budget's share for this file; the size is known whenever there is a budget. */
+async function withinBudget<T>(data: Buffer, size: Size | undefined, options: DecodeOptions, decode: () => Promise<T>): Promise<T> {
+  if (!options.budget || !size) return decode();
+  const release = await options.budget.reserve(decodeCost(data.length, size.width * size.height), options.signal);
+  try {
+    return await decode();
+  } finally {
+    release();
+  }
 }
 
 /**
@@ -129,57 +143,71 @@ function checkShape(shape: ImageShape): void {
   }
 }
 
-/** Decodes one file to exactly shape.height x shape.width x shape.channels, 8-bit, HWC. */
+/**
+ * Decodes one file to exactly shape.height x shape.width x shape.channels, 8-bit, HWC. Every
+ * failure of the file is a VebiError naming it (IMAGE_UNREADABLE or IMAGE_TOO_LARGE).
+ */
 export async function decodeImage(file: string, shape: ImageShape, options: DecodeOptions = {}): Promise<Uint8Array> {
   checkShape(shape);
   const maxPixels = options.maxPixels ?? DEFAULT_MAX_PIXELS;
-  const data = await readFileOrThrow(file);
-  if (!options.noFastPath) {
-    const raw = await decodePngSimple(data, maxPixels);
-    if (raw && raw.width === shape.width && raw.height === shape.height) return convertChannels(raw, shape.channels);
-  }
-  // No separate metadata() call: it cost a tenth of the decode. A same-size resize is a no-op in sharp.
-  const pipeline = sharp(data, { limitInputPixels: maxPixels })
-    .removeAlpha()
-    .toColourspace('srgb')
-    .resize(shape.width, shape.height, { fit: 'fill', kernel: options.kernel ?? 'linear' });
-  const { data: raw, info } = await toRaw(file, data, maxPixels, pipeline);
-  if (info.channels !== 3 || info.width !== shape.width || info.height !== shape.height) {
-    throw new VebiError('INTERNAL', `sharp returned ${info.width} x ${info.height} x ${info.channels} for ${file}, expected ${shape.width} x ${shape.height} x 3. Please report this with the file.`, file);
-  }
-  const rgb = new Uint8Array(raw.buffer, raw.byteOffset, raw.length);
-  // Copy out of sharp's Buffer: callers may keep the pixels and Buffers can share a pool.
-  return shape.channels === 1 ? rgbToGrey(rgb) : rgb.slice();
+  return guardImage(file, async () => {
+    const data = await readImageFile(file);
+    const png = pngHeaderSize(data);
+    if (png) checkPixels(file, png, maxPixels);
+    // Without a budget, no metadata() call for other formats: it cost a tenth of the decode, and
+    // sharp's own pixel limit (toRaw) still stops an oversized file before decoding.
+    const size = options.budget ? await checkedSize(file, data, maxPixels, png) : png;
+    return withinBudget(data, size, options, async () => {
+      // The fast path only for files already at the target size: it decodes the whole file in JS.
+      if (!options.noFastPath && png && png.width === shape.width && png.height === shape.height) {
+        const raw = await decodePngSimple(data, maxPixels);
+        if (raw) return convertChannels(raw, shape.channels);
+      }
+      // A same-size resize is a no-op in sharp.
+      const pipeline = sharp(data, { limitInputPixels: maxPixels })
+        .removeAlpha()
+        .toColourspace('srgb')
+        .resize(shape.width, shape.height, { fit: 'fill', kernel: options.kernel ?? 'linear' });
+      const { data: raw, info } = await toRaw(file, data, maxPixels, pipeline);
+      if (info.channels !== 3 || info.width !== shape.width || info.height !== shape.height) {
+        throw new VebiError('INTERNAL', `sharp returned ${info.width} x ${info.height} x ${info.channels} for ${file}, expected ${shape.width} x ${shape.height} x 3. Please report this with the file.`, file);
+      }
+      const rgb = new Uint8Array(raw.buffer, raw.byteOffset, raw.length);
+      // Copy out of sharp's Buffer: callers may keep the pixels and Buffers can share a pool.
+      return shape.channels === 1 ? rgbToGrey(rgb) : rgb.slice();
+    });
+  });
 }
 
 /**
  * The file as RGB at its own size, shrunk (aspect kept) so its longer side is at most maxSide:
  * the background for overlays and reports. Same alpha/orientation choices as decodeImage.
  */
-export async function decodeImageOriginal(file: string, maxSide = 1024, options: Pick<DecodeOptions, 'maxPixels' | 'noFastPath'> = {}): Promise<OriginalImage> {
+export async function decodeImageOriginal(file: string, maxSide = 1024, options: Omit<DecodeOptions, 'kernel'> = {}): Promise<OriginalImage> {
   if (!Number.isInteger(maxSide) || maxSide <= 0) throw new VebiError('BAD_ARGUMENT', `maxSide must be a positive integer, got ${maxSide}.`);
   const maxPixels = options.maxPixels ?? DEFAULT_MAX_PIXELS;
-  const data = await readFileOrThrow(file);
-  if (!options.noFastPath) {
-    const raw = await decodePngSimple(data, maxPixels);
-    if (raw && Math.max(raw.width, raw.height) <= maxSide) {
-      const { width, height } = raw;
-      return { pixels: convertChannels(raw, 3), height, width, channels: 3, sourceHeight: height, sourceWidth: width };
-    }
-  }
-  const src = await checkedSize(file, data, maxPixels);
-  let pipeline = sharp(data, { limitInputPixels: maxPixels }).removeAlpha().toColourspace('srgb');
-  if (Math.max(src.width, src.height) > maxSide) {
-    pipeline = pipeline.resize(maxSide, maxSide, { fit: 'inside', kernel: 'lanczos3' });
-  }
-  const { data: raw, info } = await toRaw(file, data, maxPixels, pipeline);
-  if (info.channels !== 3) throw new VebiError('INTERNAL', `sharp returned ${info.channels} channels for ${file}, expected 3. Please report this with the file.`, file);
-  return {
-    pixels: new Uint8Array(raw.buffer, raw.byteOffset, raw.length).slice(),
-    height: info.height,
-    width: info.width,
-    channels: 3,
-    sourceHeight: src.height,
-    sourceWidth: src.width,
-  };
+  return guardImage(file, async () => {
+    const data = await readImageFile(file);
+    const src = await checkedSize(file, data, maxPixels);
+    return withinBudget(data, src, options, async () => {
+      if (!options.noFastPath && pngHeaderSize(data) && Math.max(src.width, src.height) <= maxSide) {
+        const raw = await decodePngSimple(data, maxPixels);
+        if (raw) return { pixels: convertChannels(raw, 3), height: raw.height, width: raw.width, channels: 3, sourceHeight: raw.height, sourceWidth: raw.width };
+      }
+      let pipeline = sharp(data, { limitInputPixels: maxPixels }).removeAlpha().toColourspace('srgb');
+      if (Math.max(src.width, src.height) > maxSide) {
+        pipeline = pipeline.resize(maxSide, maxSide, { fit: 'inside', kernel: 'lanczos3' });
+      }
+      const { data: raw, info } = await toRaw(file, data, maxPixels, pipeline);
+      if (info.channels !== 3) throw new VebiError('INTERNAL', `sharp returned ${info.channels} channels for ${file}, expected 3. Please report this with the file.`, file);
+      return {
+        pixels: new Uint8Array(raw.buffer, raw.byteOffset, raw.length).slice(),
+        height: info.height,
+        width: info.width,
+        channels: 3,
+        sourceHeight: src.height,
+        sourceWidth: src.width,
+      };
+    });
+  });
 }

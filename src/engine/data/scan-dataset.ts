@@ -54,7 +54,12 @@ async function statOrUndefined(p: string): Promise<import('node:fs').Stats | und
   }
 }
 
-/** Image files under `dir`, recursively, skipping hidden entries; symlinked folders are followed once. */
+/**
+ * Image files under `dir`, recursively, skipping hidden entries; symlinked folders are followed
+ * once. Anything else with an image name (a folder "x.png", a FIFO, a device, a link to one) is
+ * listed too: decoding refuses it, and a run that skips bad files then says so instead of ignoring
+ * it silently.
+ */
 async function listImages(dir: string, seen: Set<string>): Promise<string[]> {
   const real = await fs.realpath(dir);
   if (seen.has(real)) return []; // a symlink loop or a folder linked twice: count its images once
@@ -65,15 +70,13 @@ async function listImages(dir: string, seen: Set<string>): Promise<string[]> {
     if (isHidden(entry.name)) continue;
     const full = path.join(dir, entry.name);
     let isDir = entry.isDirectory();
-    let isFile = entry.isFile();
     if (entry.isSymbolicLink()) {
       const st = await statOrUndefined(full);
       if (!st) continue; // dangling link
       isDir = st.isDirectory();
-      isFile = st.isFile();
     }
-    if (isDir) out.push(...(await listImages(full, seen)));
-    else if (isFile && isImageFileName(entry.name)) out.push(full);
+    if (isImageFileName(entry.name)) out.push(full);
+    else if (isDir) out.push(...(await listImages(full, seen)));
   }
   return out;
 }
@@ -152,6 +155,12 @@ export async function scanDataset(dir: string, options: ScanOptions = {}): Promi
     for (const r of rel) items.push({ path: r.path, relPath: r.relPath, label });
   }
   return { root, classes, items };
+}
+
+/** The class folder an item was found in: the first segment of its relPath, under the dataset root. */
+export function classFolderOf(item: DatasetItem): string {
+  const root = item.path.slice(0, item.path.length - item.relPath.length);
+  return path.join(root, item.relPath.split('/')[0]);
 }
 
 /** The model's output size must equal the number of class folders, or labels mean nothing. */

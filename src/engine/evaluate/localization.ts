@@ -15,7 +15,7 @@ import { VebiError, cancelledError, isVebiError } from '../../shared/errors';
 import type { EvaluationTarget, LocalizationImage, LocalizationReport } from '../../shared/evaluation';
 import type { BackendChoice } from '../../shared/params';
 import { describeBackend, selectBackend } from '../backend/select-backend';
-import { checkClassCount, preprocess } from '../data';
+import { checkClassCount, isImageFileError, preprocess } from '../data';
 import { explanationMethod, explanationMethods } from '../explain/methods';
 import type { ExplanationMethod, MethodContext } from '../explain/methods';
 import { argMax } from '../explain/target-class';
@@ -116,7 +116,7 @@ export async function evaluateLocalization(options: LocalizationOptions, hooks: 
       try {
         loadedImage = await loadMaskedImage(item, { height, width, channels }, preprocessing);
       } catch (error) {
-        if (onBadFile === 'fail' || !isVebiError(error) || (error.code !== 'IMAGE_UNREADABLE' && error.code !== 'IMAGE_TOO_LARGE')) throw error;
+        if (onBadFile === 'fail' || !isImageFileError(error)) throw error;
         skipped.push({ path: error.path ?? item.path, reason: error.message });
         continue;
       }

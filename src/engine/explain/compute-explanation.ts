@@ -7,6 +7,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { ExplainParams } from '../../shared/params';
 import { featureVectors, peakResponses } from '../features/feature-vector';
+import { hasNonFinite, locateNonFinite, nonFiniteError } from '../features/non-finite';
 import { combineMax, signalToHeatmap } from '../image';
 import type { FeatureId } from '../interpret/feature-table';
 import type { VebiModel } from '../model/types';
@@ -73,6 +74,8 @@ export function relevantFeatures(model: VebiModel, weights: ExplanationWeights, 
   const peak = peaks.dataSync() as Float32Array;
   const probs = probabilities.dataSync() as Float32Array;
   tf.dispose([vector, peaks, probabilities]);
+  // A NaN feature gives NaN scores, a NaN probability a "NaN%": stop with the reason instead.
+  if (hasNonFinite(probs) || hasNonFinite(xf)) throw nonFiniteError(locateNonFinite(model, x));
   const classIndex = targetClass(probs, target);
   return { probabilities: probs, classIndex, peaks: peak, features: topScoringFeatures(xf, weights, classIndex, p) };
 }

@@ -1,15 +1,20 @@
 /**
  * Streams a labelled image folder through the model: each batch's feature rows go to a sink (the
  * Gram accumulator) and are dropped, so memory is per batch plus the labels, the model's predictions
- * and the per-feature top-k images (m x k), whatever N is.
+ * and the per-feature top-k images (m x k), whatever N is. Non-finite values stop the run before
+ * they reach the sink: the rows of every batch are checked (already in memory), the class
+ * probabilities of the first batch (read back for that check only).
  */
+import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
+import { VebiError } from '../../shared/errors';
 import type { Preprocessing } from '../../shared/params';
 import type { ProgressListener } from '../../shared/progress';
-import { imageBatches } from '../data';
+import { classFolderOf, formatPreprocessing, imageBatches } from '../data';
 import type { DatasetItem } from '../data';
 import type { VebiModel } from '../model/types';
 import { featureVectors, peakResponses } from './feature-vector';
+import { hasNonFinite, locateNonFinite, nonFiniteError } from './non-finite';
 import { TopKTracker } from './top-k-tracker';
 import { RateMeter } from '../progress/rate-meter';
 
@@ -58,7 +63,8 @@ export async function extractFeatures(model: VebiModel, items: DatasetItem[], op
     const size = batch.items.length;
     seen += size + batch.skipped.length;
     if (size > 0) {
-      const { vectors, peaks, positions, predicted } = tf.tidy(() => {
+      const first = row === 0;
+      const { vectors, peaks, positions, predicted, probabilities } = tf.tidy(() => {
         const x = tf.tensor4d(batch.data, [size, height, width, channels]);
         const { outputs, probs } = model.forward(x, model.featureLayers);
         const peak = peakResponses(outputs);
@@ -67,6 +73,7 @@ export async function extractFeatures(model: VebiModel, items: DatasetItem[], op
           peaks: peak.values,
           positions: peak.positions,
           predicted: tf.argMax(probs, 1),
+          probabilities: first ? probs : undefined,
         };
       });
       // dataSync, not data(): on CPU backends both copy synchronously, but the read-backs behind
@@ -77,7 +84,9 @@ export async function extractFeatures(model: VebiModel, items: DatasetItem[], op
       const peakData = peaks.dataSync() as Float32Array;
       const positionData = positions.dataSync() as Int32Array;
       const predictedData = predicted.dataSync() as Int32Array;
-      tf.dispose([vectors, peaks, positions, predicted]);
+      const probsFinite = !probabilities || !hasNonFinite(probabilities.dataSync());
+      tf.dispose([vectors, peaks, positions, predicted, ...(probabilities ? [probabilities] : [])]);
+      if (!probsFinite || hasNonFinite(vectorData)) throw nonFiniteIn(model, batch.data, batch.items, options.preprocessing);
       topK.addBatch(peakData, positionData, size, row);
       for (let i = 0; i < size; i++) {
         labels[row + i] = batch.items[i].label;
@@ -89,6 +98,7 @@ export async function extractFeatures(model: VebiModel, items: DatasetItem[], op
     }
     options.onProgress?.({ stage: 'features', unit: 'images', ...meter.update(seen) });
   }
+  checkEveryClassRead(items, labels.subarray(0, row), skipped);
   return {
     count: row,
     featureCount: m,
@@ -98,4 +108,31 @@ export async function extractFeatures(model: VebiModel, items: DatasetItem[], op
     skipped,
     topK,
   };
+}
+
+/** A class whose every image was skipped would be fitted on nothing: stop, naming its folder. */
+function checkEveryClassRead(items: DatasetItem[], keptLabels: Int32Array, skipped: { path: string; reason: string }[]): void {
+  if (skipped.length === 0) return;
+  const kept = new Set(keptLabels);
+  const lost = items.find((item) => !kept.has(item.label));
+  if (!lost) return;
+  const folder = classFolderOf(lost);
+  const inFolder = skipped.filter((s) => s.path.startsWith(folder + path.sep));
+  throw new VebiError(
+    'DATA_EMPTY_CLASS',
+    `No image in class folder ${folder} could be read: all ${inFolder.length} were skipped (the first: ${inFolder[0]?.reason ?? 'no reason recorded'}). Fix or replace its images, or run on a folder where every class has readable images.`,
+    folder,
+  );
+}
+
+/** The NON_FINITE error for a batch found to have non-finite values: where, on which image. */
+function nonFiniteIn(model: VebiModel, data: Float32Array, items: DatasetItem[], preprocessing: Preprocessing): VebiError {
+  const [height, width, channels] = model.inputShape;
+  const x = tf.tensor4d(data, [items.length, height, width, channels]);
+  try {
+    const site = locateNonFinite(model, x);
+    return nonFiniteError(site, items[site?.row ?? 0].path, formatPreprocessing(preprocessing));
+  } finally {
+    x.dispose();
+  }
 }

@@ -8,6 +8,6 @@ export { overlayHeatmap } from './overlay';
 export type { OverlayOptions } from './overlay';
 export { cropWithMeanPadding, channelMeans, averageImages, averageFloat, tileStrip, upscaleNearest, displayScale } from './crop';
 export type { StripOptions } from './crop';
-export { decodePngSimple, isPng } from './png-decode';
+export { decodePngSimple, isPng, pngHeaderSize } from './png-decode';
 export type { RawImage } from './png-decode';
 export { crc32 } from './crc32';

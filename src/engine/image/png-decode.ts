@@ -29,6 +29,19 @@ export function isPng(data: Uint8Array): boolean {
   return data.length >= 8 && SIGNATURE.every((b, i) => data[i] === b);
 }
 
+/**
+ * Width and height from a PNG's IHDR (the first chunk, fixed offsets): a few byte reads, so callers
+ * can size a decode before starting it. Undefined when the data is not a PNG with a readable IHDR.
+ */
+export function pngHeaderSize(data: Uint8Array): { width: number; height: number } | undefined {
+  if (!isPng(data) || data.length < 24) return undefined;
+  const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
+  if (String.fromCharCode(data[12], data[13], data[14], data[15]) !== 'IHDR') return undefined;
+  const width = view.getUint32(16);
+  const height = view.getUint32(20);
+  return width > 0 && height > 0 ? { width, height } : undefined;
+}
+
 function unfilter(raw: Uint8Array, width: number, height: number, bpp: number): Uint8Array | undefined {
   const stride = width * bpp;
   const out = new Uint8Array(height * stride);

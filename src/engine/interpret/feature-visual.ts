@@ -1,7 +1,8 @@
 /**
  * What one feature has learned (method.md section 3): its top-k images cropped to the receptive
  * field of the arg-max unit, averaged; the crops as a strip; and the average guided-backprop
- * projection over the same crops.
+ * projection over the same crops. A top image whose file can no longer be read is left out; if none
+ * is left, the pictures are blank (mid-grey) and the list of top images is empty.
  */
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
@@ -34,12 +35,17 @@ export async function renderFeatureVisual(
   const field = model.receptiveField(target.layer) ?? wholeImage(height, width);
   const layerShape = model.layers.find((l) => l.name === target.layer)?.outputShape ?? [];
   const mapWidth = layerShape.length === 3 ? layerShape[1] : 1;
-  const loaded = await Promise.all(top.map((entry) => images.load(entry.image)));
+  const results = await Promise.all(top.map((entry) => images.load(entry.image)));
+  const kept = top.flatMap((entry, i) => {
+    const image = results[i];
+    return image ? [{ entry, image }] : [];
+  });
 
-  const boxes = top.map((entry) => fieldBox(field, Math.floor(entry.position / mapWidth), entry.position % mapWidth));
+  const boxes = kept.map(({ entry }) => fieldBox(field, Math.floor(entry.position / mapWidth), entry.position % mapWidth));
   const [boxH, boxW] = field.size;
-  const crops = loaded.map((img, i) => cropWithMeanPadding(img.pixels, height, width, channels, boxes[i].top, boxes[i].left, boxH, boxW));
-  const guided = guidedCrops(model, target, loaded.map((img) => img.input), boxes, boxH, boxW);
+  const blank = () => new Uint8Array(boxH * boxW * channels).fill(128);
+  const crops = kept.length ? kept.map(({ image }, i) => cropWithMeanPadding(image.pixels, height, width, channels, boxes[i].top, boxes[i].left, boxH, boxW)) : [blank()];
+  const guided = kept.length ? guidedCrops(model, target, kept.map(({ image }) => image.input), boxes, boxH, boxW) : blank();
 
   const scale = Math.max(1, Math.ceil(MIN_DISPLAY_SIDE / Math.max(boxH, boxW)));
   const show = (pixels: Uint8Array, c: number) => upscaleNearest(pixels, boxH, boxW, c, scale);
@@ -58,8 +64,8 @@ export async function renderFeatureVisual(
   ]);
   return {
     ...files,
-    topImages: top.map((entry, i) => ({
-      image: loaded[i].relPath,
+    topImages: kept.map(({ entry, image }) => ({
+      image: image.relPath,
       response: entry.response,
       position: [Math.floor(entry.position / mapWidth), entry.position % mapWidth],
     })),

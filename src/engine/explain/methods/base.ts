@@ -7,6 +7,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { VebiError } from '../../../shared/errors';
 import { EXPLANATION_METHODS, type ExplanationMethodName } from '../../../shared/params';
+import { hasNonFinite, locateNonFinite, nonFiniteError } from '../../features/non-finite';
 import { minMaxNormalize, signalToHeatmap } from '../../image';
 import type { VebiModel } from '../../model/types';
 import type { ExplanationWeights, ScoredFeature } from '../compute-explanation';
@@ -122,6 +123,7 @@ export abstract class ExplanationMethod {
         const { logits, probs, outputs } = model.forward(x, []);
         const probabilities = probs.dataSync() as Float32Array;
         tf.dispose([logits, probs, ...outputs]);
+        if (hasNonFinite(probabilities)) throw nonFiniteError(locateNonFinite(model, x));
         const classIndex = targetClass(probabilities, target);
         const out = this.compute({ model, x, input, classIndex, context });
         const heatmap =
