@@ -105,6 +105,10 @@ const BAD_KINDS: BadKind[] = [
     await fs.mkdir(path.join(dir, 'folder.png'));
     return 'folder.png';
   } },
+  { name: 'dangling symlink', code: 'IMAGE_UNREADABLE', reason: /does not exist/, skip: process.platform === 'win32' && 'symlinks need privileges', before: async (dir) => {
+    await fs.symlink(path.join(dir, 'nowhere.png'), path.join(dir, 'dangling.png'));
+    return 'dangling.png';
+  } },
   { name: 'symlink to /dev/zero', code: 'IMAGE_UNREADABLE', reason: /character device/, skip: process.platform === 'win32' && 'no /dev/zero', before: async (dir) => {
     await fs.symlink('/dev/zero', path.join(dir, 'zero.png'));
     return 'zero.png';

@@ -56,9 +56,9 @@ async function statOrUndefined(p: string): Promise<import('node:fs').Stats | und
 
 /**
  * Image files under `dir`, recursively, skipping hidden entries; symlinked folders are followed
- * once. Anything else with an image name (a folder "x.png", a FIFO, a device, a link to one) is
- * listed too: decoding refuses it, and a run that skips bad files then says so instead of ignoring
- * it silently.
+ * once. Whatever else has an image name (a folder "x.png", a FIFO, a device, a link to one or to
+ * nothing) is listed too: decoding refuses it, and a run that skips bad files then says so instead
+ * of ignoring it silently.
  */
 async function listImages(dir: string, seen: Set<string>): Promise<string[]> {
   const real = await fs.realpath(dir);
@@ -69,14 +69,8 @@ async function listImages(dir: string, seen: Set<string>): Promise<string[]> {
   for (const entry of entries) {
     if (isHidden(entry.name)) continue;
     const full = path.join(dir, entry.name);
-    let isDir = entry.isDirectory();
-    if (entry.isSymbolicLink()) {
-      const st = await statOrUndefined(full);
-      if (!st) continue; // dangling link
-      isDir = st.isDirectory();
-    }
     if (isImageFileName(entry.name)) out.push(full);
-    else if (isDir) out.push(...(await listImages(full, seen)));
+    else if (entry.isDirectory() || (entry.isSymbolicLink() && (await statOrUndefined(full))?.isDirectory())) out.push(...(await listImages(full, seen)));
   }
   return out;
 }
