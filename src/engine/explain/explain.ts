@@ -4,9 +4,10 @@
  */
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { VebiError, cancelledError } from '../../shared/errors';
+import { VebiError, cancelledError, isVebiError } from '../../shared/errors';
+import { formatPreprocessing } from '../../shared/preprocessing-text';
 import { DEFAULT_EXPLAIN_PARAMS } from '../../shared/params';
-import type { BackendChoice, ExplainParams } from '../../shared/params';
+import type { BackendChoice, ExplainParams, Preprocessing } from '../../shared/params';
 import { REPORT_SCHEMA_VERSION } from '../../shared/report';
 import type { ExplanationReport, FeatureVisual } from '../../shared/report';
 import { describeBackend, selectBackend } from '../backend/select-backend';
@@ -79,16 +80,18 @@ export async function explain(options: ExplainOptions, hooks: RunHooks = {}): Pr
     const input = preprocess(pixels, channels, interp.params.preprocessing);
     // VEBI keeps its own path (features, absent checks); other methods give one map. Methods that do
     // not read the interpretation see every layer (Grad-CAM's default layer ignores --layers).
-    const other =
-      method.name === 'vebi'
-        ? undefined
-        : methodExplanation(method, method.needsWeights ? model : loaded, input, {
-            weights,
-            topFeatures: params.topFeatures,
-            stridedFix: options.params?.stridedFix,
-            baseline: preprocess(new Uint8Array(input.length), channels, interp.params.preprocessing), // a black image
-          });
-    const explanation = other ? other.explanation : computeExplanation(model, weights, input, params);
+    const { other, explanation } = namingTheImage(imagePath, interp.params.preprocessing, () => {
+      const other =
+        method.name === 'vebi'
+          ? undefined
+          : methodExplanation(method, method.needsWeights ? model : loaded, input, {
+              weights,
+              topFeatures: params.topFeatures,
+              stridedFix: options.params?.stridedFix,
+              baseline: preprocess(new Uint8Array(input.length), channels, interp.params.preprocessing), // a black image
+            });
+      return { other, explanation: other ? other.explanation : computeExplanation(model, weights, input, params) };
+    });
     timings.explainMs = performance.now() - t0;
     hooks.onProgress?.({ stage: 'explain', unit: 'steps', done: 1, total: 2 });
     if (hooks.signal?.aborted) throw cancelledError();
@@ -150,6 +153,18 @@ export async function explain(options: ExplainOptions, hooks: RunHooks = {}): Pr
     return { report, outDir };
   } finally {
     model.dispose();
+  }
+}
+
+/** A NON_FINITE from the model names the image explained and the preprocessing used. */
+function namingTheImage<T>(imagePath: string, preprocessing: Preprocessing, run: () => T): T {
+  try {
+    return run();
+  } catch (error) {
+    if (isVebiError(error) && error.code === 'NON_FINITE' && !error.path) {
+      throw new VebiError('NON_FINITE', `${error.message.replace(' on the image explained', ` on image ${imagePath} (preprocessing ${formatPreprocessing(preprocessing)})`)}`, imagePath);
+    }
+    throw error;
   }
 }
 

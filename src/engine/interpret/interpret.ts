@@ -266,7 +266,10 @@ async function renderVisuals(
   }
   await fs.mkdir(path.join(reportDir, 'features'), { recursive: true });
   const [height, width, channels] = model.inputShape;
-  const images = new ImageSource(extraction.items, { height, width, channels: channels as 1 | 3 }, params.preprocessing);
+  // A top image that vanished or broke since the extraction is left out of its crops and listed as skipped.
+  const images = new ImageSource(extraction.items, { height, width, channels: channels as 1 | 3 }, params.preprocessing, {
+    onSkip: (skipped) => extraction.skipped.push({ path: skipped.path, reason: skipped.reason }),
+  });
   const visuals: Record<string, FeatureVisual> = {};
   const meter = new RateMeter(wanted.size);
   let done = 0;
