@@ -17,6 +17,8 @@ import { confinedJoin, confinedRealPath } from '../../src/engine/fs/confine';
 import { readRegularFile, LIMITS } from '../../src/engine/fs/safe-read';
 import type { OutputKind } from '../../src/engine/fs/output-manifest';
 import { ResultCache } from '../../src/engine/cache/result-cache';
+import { interpret } from '../../src/engine/interpret/interpret';
+import { trainedFixture } from '../helpers/trained-fixture';
 
 let root: string;
 const kind: { kind: OutputKind } = { kind: 'explanation' };
@@ -244,16 +246,33 @@ test('only regular files are read, with the size limit checked before reading', 
   }
 });
 
-test('the result cache serves an entry only when it matches its manifest; a damaged one is dropped with a warning', async (t) => {
-  // A real report folder is needed for readInterpretation; the CLI and pipeline tests cover that. Here: the verification itself.
-  const cache = new ResultCache(path.join(root, 'cache'));
-  const key = 'a'.repeat(64);
-  const entry = path.join(cache.dir, 'reports', key);
-  await write(entry, { 'report.json': '{"not": "a report"}' }, { kind: 'interpretation' });
+test('the result cache serves an entry only when it matches its manifest; a damaged one is dropped with a warning', async () => {
+  const fixture = await trainedFixture();
+  const cacheDir = path.join(root, 'cache');
+  const run = () => interpret({ modelPath: fixture.modelPath, dataDir: fixture.dataDir, outDir: path.join(root, 'cached-report'), params: { topK: 2 }, backend: 'wasm', cacheDir });
+  const first = await run();
+  const cache = new ResultCache(cacheDir);
+  const key = first.report.cacheKey;
+  const entry = await cache.lookup(key);
+  assert.ok(entry, 'a whole entry is served');
+  assert.equal((await run()).cached, true);
+
+  // Same size, other content: only the SHA-256 sees it.
+  const png = (await readOutputManifest(entry))!.files.find((f) => f.path.endsWith('.png'))!.path;
+  const bytes = await fs.readFile(path.join(entry, png));
+  bytes[bytes.length - 1] ^= 0xff;
+  await fs.writeFile(path.join(entry, png), bytes);
   const warnings: string[] = [];
   assert.equal(await cache.lookup(key, (m) => warnings.push(m)), undefined);
-  assert.match(warnings[0] ?? '', /damaged .*removed and the result is recomputed/);
+  assert.match(warnings[0] ?? '', new RegExp(`damaged \\(${png.replace(/[.]/g, '\\.')} does not have the content.*removed and the result is recomputed`));
   await assert.rejects(fs.stat(entry), 'the bad entry is gone');
+  const again = await run();
+  assert.equal(again.cached, false, 'recomputed');
+  assert.ok(await cache.lookup(key), 'and stored again');
+
+  // An entry that is not a report at all, and a key that is not a hash.
+  const fake = path.join(cacheDir, 'reports', 'a'.repeat(64));
+  await write(fake, { 'report.json': '{"not": "a report"}' }, { kind: 'interpretation' });
+  assert.equal(await cache.lookup('a'.repeat(64)), undefined);
   assert.equal(await cache.lookup('../../etc'), undefined, 'keys are hashes, never paths');
-  t.diagnostic('served-entry verification of a real report: see test/unit/cache-verify.test.ts and the fault-injection suite');
 });
