@@ -26,6 +26,7 @@ export type VebiErrorCode =
   | 'DISK_FULL'
   | 'REPORT_NOT_FOUND'
   | 'REPORT_INVALID'
+  | 'SIDECAR_INVALID'
   | 'BACKEND_UNAVAILABLE'
   | 'CANCELLED'
   | 'ENGINE_CRASHED'

@@ -342,7 +342,7 @@ describe('vebi.json sidecar', () => {
     ];
     for (const [text, why] of cases) {
       await fs.writeFile(sidecar, text);
-      const e = await rejectsWith(() => readPreprocessingSidecar(model), 'BAD_ARGUMENT', sidecar);
+      const e = await rejectsWith(() => readPreprocessingSidecar(model), 'SIDECAR_INVALID', sidecar);
       assert.match(e.message, why, text);
       assert.ok(e.message.includes(sidecar), 'the message names the file');
     }

@@ -23,7 +23,8 @@ export type Sidecar = VebiJson & {
 const FIX = 'Fix or delete the file (format: {"preprocessing": "unit" | "raw" | "symmetric" | "meanstd:M,M,M:S,S,S", "classNames": ["a", "b"]}).';
 
 function invalid(file: string, what: string): VebiError {
-  return new VebiError('BAD_ARGUMENT', `${file}: ${what} ${FIX}`, file);
+  // A file, not a flag: bad input (exit 3), like a damaged model or report.
+  return new VebiError('SIDECAR_INVALID', `${file}: ${what} ${FIX}`, file);
 }
 
 /** The value, or the first problem as the sentence the schema wrote for it. */
