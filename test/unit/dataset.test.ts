@@ -165,6 +165,21 @@ describe('scanDataset', () => {
     assert.match(e4.message, /"fox"/);
   });
 
+  test('a link inside a class folder to the dataset itself or into another class is not followed: every image keeps its own label, once', async () => {
+    const folder = await makeImageFolder(path.join(tmp, 'linked'), { classes: 3, perClass: 2, size: 4, channels: 1 });
+    const [first, second] = folder.classes;
+    await fs.symlink('..', path.join(folder.root, first, 'up'));
+    await fs.symlink(path.join('..', second), path.join(folder.root, first, 'next'));
+    await fs.symlink(path.join(folder.root, second), path.join(folder.root, first, 'absolute'));
+    await fs.symlink(path.join(tmp, 'linked-extra'), path.join(folder.root, first, 'extra'));
+    await makeImageFolder(path.join(tmp, 'linked-extra'), { classes: 1, perClass: 3, size: 4, channels: 1 });
+    const scanned = await scanDataset(folder.root);
+    const perLabel = scanned.classes.map((_, j) => scanned.items.filter((item) => item.label === j).length);
+    assert.deepEqual(perLabel, [2 + 3, 2, 2], 'a link to a folder outside the dataset is still followed');
+    assert.ok(scanned.items.every((item) => item.relPath.startsWith(scanned.classes[item.label] + '/')));
+    assert.equal(new Set(scanned.items.map((item) => item.path)).size, scanned.items.length);
+  });
+
   test('checkClassCount names both numbers', async () => {
     checkClassCount(['a', 'b'], 2, '/data');
     await rejectsWith(async () => checkClassCount(['a', 'b', 'c'], 10, '/data'), 'CLASS_COUNT_MISMATCH', '/data').then((e) => {

@@ -60,9 +60,10 @@ async function statOrUndefined(p: string): Promise<import('node:fs').Stats | und
  * nothing) is listed too: decoding refuses it, and a run that skips bad files then says so instead
  * of ignoring it silently.
  */
-async function listImages(dir: string, seen: Set<string>): Promise<string[]> {
+async function listImages(dir: string, seen: Set<string>, fenced: (real: string) => boolean = () => false): Promise<string[]> {
   const real = await fs.realpath(dir);
   if (seen.has(real)) return []; // a symlink loop or a folder linked twice: count its images once
+  if (fenced(real)) return []; // a link to the dataset itself or into another class: its images are not this class's
   seen.add(real);
   const entries = await fs.readdir(dir, { withFileTypes: true });
   const out: string[] = [];
@@ -70,7 +71,7 @@ async function listImages(dir: string, seen: Set<string>): Promise<string[]> {
     if (isHidden(entry.name)) continue;
     const full = path.join(dir, entry.name);
     if (isImageFileName(entry.name)) out.push(full);
-    else if (entry.isDirectory() || (entry.isSymbolicLink() && (await statOrUndefined(full))?.isDirectory())) out.push(...(await listImages(full, seen)));
+    else if (entry.isDirectory() || (entry.isSymbolicLink() && (await statOrUndefined(full))?.isDirectory())) out.push(...(await listImages(full, seen, fenced)));
   }
   return out;
 }
@@ -134,9 +135,14 @@ export async function scanDataset(dir: string, options: ScanOptions = {}): Promi
   const classes = orderClasses(folders, root, options);
   const items: DatasetItem[] = [];
   const seen = new Set<string>();
+  const realRoot = await fs.realpath(root);
+  const realClasses = await Promise.all(classes.map((name) => fs.realpath(path.join(root, name))));
+  const within = (folder: string, p: string) => p === folder || p.startsWith(folder.endsWith(path.sep) ? folder : folder + path.sep);
   for (let label = 0; label < classes.length; label++) {
     const classDir = path.join(root, classes[label]);
-    const files = await listImages(classDir, seen);
+    // Inside a class folder, a linked folder is not followed when it is the dataset (or holds it) or lies in another class.
+    const fenced = (real: string) => within(real, realRoot) || realClasses.some((other, j) => j !== label && within(other, real));
+    const files = await listImages(classDir, seen, fenced);
     if (files.length === 0) {
       throw new VebiError(
         'DATA_EMPTY_CLASS',
