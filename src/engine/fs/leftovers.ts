@@ -77,6 +77,10 @@ interface WriteState {
 const active = new Set<WriteState>();
 let exitHookInstalled = false;
 
+function sleepSync(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
+
 /** On exit (normal, process.exit, a handled signal): no partial folder, the previous folder in place. */
 function undoActiveWrites(): void {
   for (const write of active) {
@@ -87,6 +91,12 @@ function undoActiveWrites(): void {
     } catch {
       // Best effort at exit: the next run's removeLeftovers finishes the job.
     }
+  }
+  // A write already handed to libuv's thread pool (a mkdir, a file) can still land after the removal:
+  // look again for a moment, as the process is going anyway.
+  for (let round = 0; round < 5 && active.size > 0; round++) {
+    sleepSync(10);
+    for (const write of active) rmSync(write.temp, { recursive: true, force: true });
   }
   active.clear();
 }
