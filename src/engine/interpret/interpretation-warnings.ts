@@ -40,15 +40,17 @@ export function interpretationWarnings(inputs: WarningInputs): string[] {
   const accuracy = correct / n;
   const chance = 1 / C;
   if (accuracy <= chance + NEAR_CHANCE * (1 - chance)) {
-    warnings.push(`The model is ${percent(accuracy)} accurate on this folder, near chance (${percent(chance)} for ${C} classes): the interpretation describes a model that does not recognise these images. ${hint}`);
+    warnings.push(`The model is ${percent(accuracy)} accurate on this folder, near chance (${percent(chance)} for ${C} classes): the interpretation describes a model that does not recognise these images.`);
   }
   const top = predicted.indexOf(Math.max(...predicted));
   if (C >= 3 && predicted[top] / n >= ONE_CLASS_SHARE) {
-    warnings.push(`The model predicts "${classes[top]}" for ${percent(predicted[top] / n)} of the images. ${hint}`);
+    warnings.push(`The model predicts "${classes[top]}" for ${percent(predicted[top] / n)} of the images.`);
   }
   const empty = classes.filter((_, j) => (inputs.relevantCounts[j] ?? 0) === 0);
   if (empty.length > 0) {
-    warnings.push(`${empty.length === C ? 'No class has a relevant feature' : `${empty.length} of ${C} classes have no relevant feature`} (${empty.slice(0, 5).map((c) => `"${c}"`).join(', ')}${empty.length > 5 ? ', ...' : ''}): their fit found no feature that predicts them. ${hint}`);
+    warnings.push(`${empty.length === C ? 'No class has a relevant feature' : `${empty.length} of ${C} classes have no relevant feature`} (${empty.slice(0, 5).map((c) => `"${c}"`).join(', ')}${empty.length > 5 ? ', ...' : ''}): their fit found no feature that predicts them.`);
   }
+  // The same advice fits every one of these signs: say it once, after the first.
+  if (warnings.length > 0) warnings[0] = `${warnings[0]} ${hint}`;
   return warnings;
 }

@@ -11,6 +11,7 @@ export function renderInterpretHtml(report: InterpretReport): string {
 <h1>VEBI interpretation</h1>
 <p class="muted">${escapeHtml(report.model.path)} on ${escapeHtml(report.data.path)} &middot; ${escapeHtml(report.createdAt)} &middot; backend ${escapeHtml(backendLabel(report))}</p>
 <nav>${report.classes.map((c) => `<a href="#class-${c.index}">${escapeHtml(c.name)}</a>`).join('')}</nav>
+${report.warnings?.length ? `<div class="bad" role="status"><strong>Check the inputs</strong><ul>${report.warnings.map((w) => `<li>${escapeHtml(w)}</li>`).join('')}</ul></div>` : ''}
 <h2>Overview</h2>
 <table class="kv">
 <tr><td>Model</td><td>${escapeHtml(report.model.format)}, input ${report.model.inputShape.join('&times;')}, ${report.model.numClasses} classes, ${report.model.featureCount} features in ${featureLayers.length} layers</td></tr>

@@ -21,10 +21,14 @@ export function overviewView(ctx: ViewContext): HTMLElement {
     ? h('vscode-collapsible', { heading: `${formatInteger(skipped.length)} file${skipped.length === 1 ? '' : 's'} skipped`, description: 'unreadable or refused images' },
         h('ul', { class: 'skipped-list' }, skipped.map((f) => h('li', null, h('code', null, f.path), ': ', f.reason))))
     : null;
-  const warnings = report.warnings?.length ? h('ul', { class: 'warning-text report-warnings' }, report.warnings.map((w) => h('li', null, w))) : null;
+  const warnings = report.warnings?.length
+    ? h('div', { class: 'report-warnings', role: 'status', 'data-testid': 'report-warnings' },
+        h('strong', null, 'Check the inputs'),
+        h('ul', null, report.warnings.map((w) => h('li', null, w))))
+    : null;
   return h('div', { class: 'view view--overview' },
-    modelSummary(shown),
     warnings,
+    modelSummary(shown),
     skippedList,
     section('Relevant features per class and layer', layerChart(report, ctx), classLayerTable(report, ctx)),
     section('Layers', layerTable(report, ctx)),
