@@ -965,88 +965,72 @@ const reports: FaultCase[] = [
   }, { expect: [0, 3], message: undefined, failMessage: () => [/peak-responses\.f32|report\.json/] }),
 ];
 
+/** What can stand where a regular file is expected: each must be refused by name, at once, in bounded memory. */
+type Unreadable = 'fifo' | 'dev-zero' | 'sparse';
+
+async function makeUnreadable(kind: Unreadable, file: string, sparse: { bytes: number; head: Buffer }): Promise<void> {
+  await fs.rm(file, { force: true });
+  if (kind === 'fifo') await makeFifo(file);
+  else if (kind === 'dev-zero') await linkToDevZero(file);
+  else await sparseFile(file, sparse.bytes, sparse.head);
+}
+
+/**
+ * One case per kind of unreadable file put where `place` says (a name prefixed per kind, or a fixed file);
+ * the message must name it.
+ */
+function unreadableFileCases(
+  what: string,
+  spec: {
+    place: (ctx: Ctx, kind: Unreadable) => Promise<string> | string;
+    /** The sparse file's size, and its first bytes (what a real file of that kind starts with). */
+    sparse: { bytes: number; head: (file: string) => Promise<Buffer> | Buffer };
+    args: (ctx: Ctx) => string[];
+    named: RegExp | ((kind: Unreadable) => RegExp);
+    kinds?: readonly Unreadable[];
+  },
+): FaultCase[] {
+  const label = (kind: Unreadable) => (kind === 'fifo' ? 'a FIFO' : kind === 'dev-zero' ? 'a link to /dev/zero' : `a sparse ${spec.sparse.bytes / GIB} GiB file`);
+  return (spec.kinds ?? (['fifo', 'dev-zero', 'sparse'] as const)).map((kind) => ({
+    name: `${what} is ${label(kind)}`,
+    expect: 3,
+    timeoutMs: HANG_MS,
+    setup: async (ctx) => {
+      const file = await spec.place(ctx, kind);
+      await makeUnreadable(kind, file, { bytes: spec.sparse.bytes, head: await spec.sparse.head(file) });
+    },
+    args: (ctx) => spec.args(ctx),
+    message: () => [typeof spec.named === 'function' ? spec.named(kind) : spec.named],
+  }));
+}
+
+const SHARD = 'group1-shard1of1.bin';
+
 const models: FaultCase[] = [
-  {
-    name: 'model: --model is a FIFO',
-    expect: 3,
-    timeoutMs: HANG_MS,
-    setup: async (ctx) => {
-      ctx.model = path.join(ctx.scratch, 'inputs', 'fifo-model', 'model.json');
-      await makeFifo(ctx.model);
+  ...unreadableFileCases('model: --model', {
+    place: async (ctx, kind) => {
+      if (kind === 'sparse') return ctx.model;
+      ctx.model = path.join(ctx.scratch, 'inputs', `${kind}-model`, 'model.json');
+      await fs.mkdir(path.dirname(ctx.model), { recursive: true });
+      return ctx.model;
     },
+    sparse: { bytes: 3 * GIB, head: () => Buffer.from('{"modelTopology": ') },
     args: (ctx) => interpretArgs(ctx),
-    message: () => [/fifo-model[/\\]model\.json/],
-  },
-  {
-    name: 'model: --model is a link to /dev/zero',
-    expect: 3,
-    timeoutMs: HANG_MS,
-    setup: async (ctx) => {
-      ctx.model = path.join(ctx.scratch, 'inputs', 'zero-model', 'model.json');
-      await linkToDevZero(ctx.model);
-    },
+    named: (kind) => (kind === 'sparse' ? /model\.json/ : new RegExp(`${kind}-model[/\\\\]model\\.json`)),
+  }),
+  ...unreadableFileCases('model: weight shard', {
+    place: (ctx) => path.join(ctx.modelDir, SHARD),
+    sparse: { bytes: 3 * GIB, head: (file) => fs.readFile(file) },
     args: (ctx) => interpretArgs(ctx),
-    message: () => [/zero-model[/\\]model\.json/],
-  },
-  {
-    name: 'model: --model is a sparse 3 GiB model.json',
-    expect: 3,
-    timeoutMs: HANG_MS,
-    setup: async (ctx) => sparseFile(ctx.model, 3 * GIB, Buffer.from('{"modelTopology": ')),
+    named: /group1-shard1of1\.bin/,
+  }),
+  ...unreadableFileCases('model: vebi.json', {
+    place: (ctx) => path.join(ctx.modelDir, 'vebi.json'),
+    sparse: { bytes: GIB, head: () => Buffer.from('{') },
     args: (ctx) => interpretArgs(ctx),
-    message: () => [/model\.json/],
-  },
-  {
-    name: 'model: weight shard is a FIFO',
-    expect: 3,
-    timeoutMs: HANG_MS,
-    setup: async (ctx) => {
-      await fs.rm(path.join(ctx.modelDir, 'group1-shard1of1.bin'));
-      await makeFifo(path.join(ctx.modelDir, 'group1-shard1of1.bin'));
-    },
-    args: (ctx) => interpretArgs(ctx),
-    message: () => [/group1-shard1of1\.bin/],
-  },
-  {
-    name: 'model: weight shard is a link to /dev/zero',
-    expect: 3,
-    timeoutMs: HANG_MS,
-    setup: async (ctx) => {
-      await fs.rm(path.join(ctx.modelDir, 'group1-shard1of1.bin'));
-      await linkToDevZero(path.join(ctx.modelDir, 'group1-shard1of1.bin'));
-    },
-    args: (ctx) => interpretArgs(ctx),
-    message: () => [/group1-shard1of1\.bin/],
-  },
-  {
-    name: 'model: weight shard is a sparse 3 GiB file',
-    expect: 3,
-    timeoutMs: HANG_MS,
-    setup: async (ctx) => {
-      const shard = path.join(ctx.modelDir, 'group1-shard1of1.bin');
-      const head = await fs.readFile(shard);
-      await fs.rm(shard);
-      await sparseFile(shard, 3 * GIB, head);
-    },
-    args: (ctx) => interpretArgs(ctx),
-    message: () => [/group1-shard1of1\.bin/],
-  },
-  {
-    name: 'model: vebi.json is a FIFO',
-    expect: 3,
-    timeoutMs: HANG_MS,
-    setup: async (ctx) => makeFifo(path.join(ctx.modelDir, 'vebi.json')),
-    args: (ctx) => interpretArgs(ctx),
-    message: () => [/vebi\.json/],
-  },
-  {
-    name: 'model: vebi.json is a link to /dev/zero',
-    expect: 3,
-    timeoutMs: HANG_MS,
-    setup: async (ctx) => linkToDevZero(path.join(ctx.modelDir, 'vebi.json')),
-    args: (ctx) => interpretArgs(ctx),
-    message: () => [/vebi\.json/],
-  },
+    named: /vebi\.json/,
+    kinds: ['fifo', 'dev-zero'],
+  }),
   ...(['../../secret.bin', 'ABSOLUTE'] as const).map(
     (shard): FaultCase => ({
       name: `model: model.json names the weight shard ${shard === 'ABSOLUTE' ? 'by an absolute path' : `"${shard}"`} (a real shard planted there)`,
@@ -1133,42 +1117,16 @@ const models: FaultCase[] = [
     args: (ctx) => interpretArgs(ctx),
     message: () => [/bomb\.keras/, /config\.json/, LIMIT],
   },
-  {
-    name: 'explain: --image is a FIFO',
-    expect: 3,
-    timeoutMs: HANG_MS,
-    setup: async (ctx) => {
+  ...unreadableFileCases('explain: --image', {
+    place: async (ctx, kind) => {
       await useReport(ctx);
-      ctx.image = path.join(ctx.scratch, 'inputs', 'probe-fifo.png');
-      await makeFifo(ctx.image);
+      ctx.image = path.join(ctx.scratch, 'inputs', `probe-${kind}.png`);
+      return ctx.image;
     },
+    sparse: { bytes: GIB, head: () => PNG_HEAD },
     args: (ctx) => explainArgs(ctx),
-    message: () => [/probe-fifo\.png/],
-  },
-  {
-    name: 'explain: --image is a link to /dev/zero',
-    expect: 3,
-    timeoutMs: HANG_MS,
-    setup: async (ctx) => {
-      await useReport(ctx);
-      ctx.image = path.join(ctx.scratch, 'inputs', 'probe-zero.png');
-      await linkToDevZero(ctx.image);
-    },
-    args: (ctx) => explainArgs(ctx),
-    message: () => [/probe-zero\.png/],
-  },
-  {
-    name: 'explain: --image is a sparse 1 GiB file',
-    expect: 3,
-    timeoutMs: HANG_MS,
-    setup: async (ctx) => {
-      await useReport(ctx);
-      ctx.image = path.join(ctx.scratch, 'inputs', 'probe-huge.png');
-      await sparseFile(ctx.image, GIB, PNG_HEAD);
-    },
-    args: (ctx) => explainArgs(ctx),
-    message: () => [/probe-huge\.png/],
-  },
+    named: (kind) => new RegExp(`probe-${kind}\\.png`),
+  }),
 ];
 
 interface BadImage {
@@ -1541,7 +1499,10 @@ const signals: FaultCase[] = [
   },
 ];
 
-const corpus: FaultCase[] = [...refusals, ...replacements, ...environment, ...reports, ...models, ...images, ...caches, ...signals];
+const everyCase: FaultCase[] = [...refusals, ...replacements, ...environment, ...reports, ...models, ...images, ...caches, ...signals];
+/** VEBI_FAULT_ONLY=regex runs only the matching cases (while working on one); CI runs them all. */
+const only = process.env.VEBI_FAULT_ONLY;
+const corpus = only ? everyCase.filter((c) => new RegExp(only).test(c.name)) : everyCase;
 
 // ---------------------------------------------------------------------------------------------
 
@@ -1712,7 +1673,7 @@ describe('fault-injection harness (self-tests: a misbehaving fake CLI must fail 
 });
 
 describe(`fault-injection corpus (${corpus.length} cases, ${CONCURRENCY} at a time)`, { concurrency: CONCURRENCY }, () => {
-  assert.ok(corpus.length >= 60, `the corpus must hold at least 60 cases, holds ${corpus.length}`);
+  assert.ok(only || corpus.length >= 60, `the corpus must hold at least 60 cases, holds ${corpus.length}`);
   assert.equal(new Set(corpus.map((c) => c.name)).size, corpus.length, 'case names must be unique');
   for (const c of corpus) {
     it(`${c.name} -> exit ${expected(c).join('|')}`, { timeout: 180_000 }, (t) => runCase(c, t));
