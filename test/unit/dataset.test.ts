@@ -22,6 +22,7 @@ import { crc32, decodePngSimple, encodePng, writePng } from '../../src/engine/im
 import { isVebiError } from '../../src/shared/errors';
 import type { Preprocessing } from '../../src/shared/params';
 import { makeImageFolder } from '../helpers/make-image-folder';
+import { rejectsWith } from '../helpers/rejects-with';
 import { seededRandom } from '../helpers/seeded-random';
 
 let tmp: string;
@@ -38,19 +39,6 @@ async function dirOf(name: string): Promise<string> {
   return d;
 }
 
-/** Asserts a VebiError with this code whose path (when given) is the expected one. */
-async function rejectsWith(run: () => Promise<unknown>, code: string, where?: string): Promise<Error> {
-  let caught: unknown;
-  try {
-    await run();
-  } catch (e) {
-    caught = e;
-  }
-  assert.ok(isVebiError(caught), `expected VebiError ${code}, got ${String(caught)}`);
-  assert.equal(caught.code, code, caught.message);
-  if (where !== undefined) assert.equal(caught.path, where);
-  return caught as Error;
-}
 
 function randomPixels(n: number, seed: number): Uint8Array {
   const rng = seededRandom(seed);

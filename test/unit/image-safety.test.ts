@@ -22,7 +22,7 @@ import { ImageSource } from '../../src/engine/interpret/image-source';
 import { encodePng, writePng } from '../../src/engine/image';
 import { loadModel, saveLayersModel } from '../../src/engine/model';
 import type { VebiModel } from '../../src/engine/model';
-import { isVebiError } from '../../src/shared/errors';
+import { rejectsWith as rejectsWithHelper } from '../helpers/rejects-with';
 import type { Preprocessing } from '../../src/shared/params';
 import { useBackend } from '../helpers/backend';
 import { makeImageFolder } from '../helpers/make-image-folder';
@@ -41,20 +41,8 @@ after(async () => {
   await fs.rm(tmp, { recursive: true, force: true });
 });
 
-async function rejectsWith(run: () => Promise<unknown>, code: string, where?: string): Promise<Error> {
-  let caught: unknown;
-  try {
-    await run();
-  } catch (e) {
-    caught = e;
-  }
-  assert.ok(isVebiError(caught), `expected VebiError ${code}, got ${String(caught)}`);
-  assert.equal(caught.code, code, caught.message);
-  if (where !== undefined) {
-    assert.equal(caught.path, where);
-    assert.ok(caught.message.includes(where), `the message names the file: ${caught.message}`);
-  }
-  return caught as Error;
+function rejectsWith(run: () => Promise<unknown>, code: string, where?: string): Promise<Error> {
+  return rejectsWithHelper(run, code, where, { messageNamesPath: true });
 }
 
 async function collect<T extends { path: string }>(gen: AsyncGenerator<ImageBatch<T>>): Promise<ImageBatch<T>[]> {
