@@ -238,6 +238,12 @@ describe('the engine readers', () => {
     }
     assert.equal((await readEvaluationSummary('localization', folders.localization)).data.variant, 'single-6c', 'the variant of the flowers manifest');
     await assert.rejects(readEvaluationSummary('sanity', folders.ablation), rejectsWithCode('REPORT_NOT_FOUND', /No sanity\.json .* "vebi eval sanity"/));
+    // Averaged over classes, the number of features zeroed is a mean (2.5 when classes hold 2 and 3): the e2e run met one.
+    const ablation = (await readJson(path.join(folders.ablation, 'ablation.json'))) as { average: { points: { ablated: number }[] }; classes: { points: { ablated: number }[] }[] };
+    ablation.average.points[0].ablated = 2.5;
+    assert.equal(EVALUATION_SUMMARY_SCHEMAS.ablation.safeParse(ablation).success, true);
+    ablation.classes[0].points[0].ablated = 2.5;
+    assert.equal(EVALUATION_SUMMARY_SCHEMAS.ablation.safeParse(ablation).success, false, 'one class zeroes a whole number of features');
     await assert.rejects(readExplanation(path.join(scratch, 'nowhere')), rejectsWithCode('REPORT_NOT_FOUND', /No explanation\.json/));
   });
 

@@ -118,7 +118,7 @@ export async function interpret(options: InterpretOptions, hooks: RunHooks = {})
       onVectors: streamedGram.add,
     });
     timings.featuresMs = performance.now() - t0;
-    timings.imagesPerSecond = extraction.count / (timings.featuresMs / 1000);
+    timings.imagesPerSecond = timings.featuresMs > 0 ? extraction.count / (timings.featuresMs / 1000) : 0; // never Infinity: JSON would write null
     if (extraction.count === 0) {
       throw new VebiError('DATA_NOT_FOUND', `No image in ${dataset.root} could be read; check the files listed as skipped.`, dataset.root);
     }

@@ -23,6 +23,9 @@ export const ABLATION_POINT_SCHEMA = z.object({
   random: z.object({ class: MEAN_STD_SCHEMA, others: MEAN_STD_SCHEMA }),
 });
 
+/** Averaged over classes: `ablated` is then the mean number of features zeroed (2.4, not an integer). */
+export const AVERAGE_ABLATION_POINT_SCHEMA = ABLATION_POINT_SCHEMA.extend({ ablated: z.number().nonnegative() });
+
 export const CLASS_ABLATION_SCHEMA = z.object({
   index: count,
   name: z.string(),
@@ -55,7 +58,7 @@ export const ABLATION_SUMMARY_SCHEMA = z.object({
   baselineAccuracy: z.number(),
   classes: z.array(CLASS_ABLATION_SCHEMA),
   /** Averages over classes. Random: per draw, the mean over classes, then mean and std over draws. */
-  average: z.object({ baseline: CLASS_VS_OTHERS_SCHEMA, points: z.array(ABLATION_POINT_SCHEMA) }),
+  average: z.object({ baseline: CLASS_VS_OTHERS_SCHEMA, points: z.array(AVERAGE_ABLATION_POINT_SCHEMA) }),
   /** Things the user should know (for example: the report was made from a model at another path). */
   warnings: z.array(z.string()),
   timings: TIMINGS_SCHEMA,
