@@ -6,13 +6,13 @@
 import { createHash } from 'node:crypto';
 import { createReadStream, promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { VebiError } from '../../shared/errors';
 import { OUTPUT_MANIFEST_SCHEMA } from '../../shared/schemas/output-manifest';
 import type { OutputManifest } from '../../shared/schemas/output-manifest';
 import { TOOL } from '../tool';
 import { confinedJoin } from './confine';
 import { listFolderTree } from './folder-tree';
-import { LIMITS, readRegularText } from './safe-read';
+import { parseJsonFile } from '../report/parse-json-file';
+import { LIMITS } from './safe-read';
 
 export const OUTPUT_MANIFEST = 'vebi-output.json';
 
@@ -49,18 +49,9 @@ export async function readOutputManifest(dir: string): Promise<OutputManifest | 
   const file = path.join(dir, OUTPUT_MANIFEST);
   const exists = await fs.lstat(file).then(() => true, () => false);
   if (!exists) return undefined;
-  const fail = (why: string) => new VebiError('REPORT_INVALID', `${file} ${why}; it is not a manifest VEBI wrote.`, file);
-  const text = await readRegularText(file, { what: 'Manifest', maxBytes: LIMITS.smallJsonBytes, code: 'REPORT_INVALID', tooLargeCode: 'REPORT_INVALID', hint: 'Delete the folder or re-run VEBI.' });
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    throw fail('is not valid JSON');
-  }
-  const parsed = OUTPUT_MANIFEST_SCHEMA.safeParse(json);
-  if (!parsed.success) throw fail(`does not match the manifest schema (${parsed.error.issues[0]?.path.join('.')}: ${parsed.error.issues[0]?.message})`);
-  for (const entry of parsed.data.files) confinedJoin(dir, entry.path, { code: 'REPORT_INVALID', source: file, hint: 'Delete the folder or re-run VEBI.' });
-  return parsed.data;
+  const manifest = await parseJsonFile(file, OUTPUT_MANIFEST_SCHEMA, { what: 'Manifest', code: 'REPORT_INVALID', hint: 'It is not a manifest VEBI wrote: delete the folder or re-run VEBI.', maxBytes: LIMITS.smallJsonBytes });
+  for (const entry of manifest.files) confinedJoin(dir, entry.path, { code: 'REPORT_INVALID', source: file, hint: 'Delete the folder or re-run VEBI.' });
+  return manifest;
 }
 
 /**
