@@ -125,12 +125,17 @@ test('never an input, a folder holding one, a folder inside the data, the workin
     [path.dirname(model), /holds an input of this run/],
     [path.join(root, 'models'), /holds an input of this run/],
     [path.join(data, 'cat', 'report'), /inside the data folder/],
-    [process.cwd(), /is the working folder/],
-    [path.dirname(process.cwd()), /holds the working folder/],
-    [os.homedir(), /home folder/],
-    ['/', /root of the file system|working folder|holds an input/],
   ] as const) {
     await assert.rejects(checkOutputTarget(target, options), withCode('OUTPUT_REFUSED', pattern), target);
+  }
+  // The protected folders, with no input that could be the reason (wherever the checkout lives).
+  for (const [target, pattern] of [
+    [process.cwd(), /is the working folder/],
+    [path.dirname(process.cwd()), /holds the working folder/],
+    [os.homedir(), /home folder|working folder/],
+    ['/', /root of the file system|working folder/],
+  ] as const) {
+    await assert.rejects(checkOutputTarget(target, { kind: 'interpretation' }), withCode('OUTPUT_REFUSED', pattern), target);
   }
   // Through a symlink to the data folder too.
   const alias = path.join(root, 'alias');
@@ -197,7 +202,7 @@ test('a swap cut between its two renames is undone: by this process on exit, by 
     write.movedAside();
     process.exit(130);
   `;
-  const child = spawnSync(process.execPath, ['--import', 'tsx', '-e', script], { encoding: 'utf8' });
+  const child = spawnSync(process.execPath, ['--import', 'tsx', '-e', script], { encoding: 'utf8', cwd: path.resolve(__dirname, '../..') });
   assert.equal(child.status, 130, child.stderr);
   assert.deepEqual(await fs.readdir(parent), ['report']);
   assert.equal(await fs.readFile(path.join(target, 'report.json'), 'utf8'), 'previous');
