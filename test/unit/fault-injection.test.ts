@@ -1077,46 +1077,23 @@ const models: FaultCase[] = [
     args: (ctx) => explainArgs(ctx),
     message: () => [/conv_b_stride2/, /NaN|non-finite|infinite|Infinity|\bInf\b/],
   },
-  {
-    name: 'keras bomb: model.weights.h5 declares 3 GiB (honest)',
-    expect: 3,
-    setup: async (ctx) => {
-      ctx.model = path.join(ctx.scratch, 'inputs', 'bomb.keras');
-      await writeBomb(ctx.model, 'weights', true);
-    },
-    args: (ctx) => interpretArgs(ctx),
-    message: () => [/bomb\.keras/, /model\.weights\.h5/, LIMIT],
-  },
-  {
-    name: 'keras bomb: model.weights.h5 declares 64 KiB, inflates to 3 GiB',
-    expect: 3,
-    setup: async (ctx) => {
-      ctx.model = path.join(ctx.scratch, 'inputs', 'bomb.keras');
-      await writeBomb(ctx.model, 'weights', false);
-    },
-    args: (ctx) => interpretArgs(ctx),
-    message: () => [/bomb\.keras/, /model\.weights\.h5/, LIMIT],
-  },
-  {
-    name: 'keras bomb: config.json declares 1 GiB (honest)',
-    expect: 3,
-    setup: async (ctx) => {
-      ctx.model = path.join(ctx.scratch, 'inputs', 'bomb.keras');
-      await writeBomb(ctx.model, 'config', true);
-    },
-    args: (ctx) => interpretArgs(ctx),
-    message: () => [/bomb\.keras/, /config\.json/, LIMIT],
-  },
-  {
-    name: 'keras bomb: config.json declares 1 KiB, inflates to 1 GiB',
-    expect: 3,
-    setup: async (ctx) => {
-      ctx.model = path.join(ctx.scratch, 'inputs', 'bomb.keras');
-      await writeBomb(ctx.model, 'config', false);
-    },
-    args: (ctx) => interpretArgs(ctx),
-    message: () => [/bomb\.keras/, /config\.json/, LIMIT],
-  },
+  ...([
+    ['weights', true, 'model.weights.h5 declares 3 GiB (honest)'],
+    ['weights', false, 'model.weights.h5 declares 64 KiB, inflates to 3 GiB'],
+    ['config', true, 'config.json declares 1 GiB (honest)'],
+    ['config', false, 'config.json declares 1 KiB, inflates to 1 GiB'],
+  ] as const).map(
+    ([entry, honest, what]): FaultCase => ({
+      name: `keras bomb: ${what}`,
+      expect: 3,
+      setup: async (ctx) => {
+        ctx.model = path.join(ctx.scratch, 'inputs', 'bomb.keras');
+        await writeBomb(ctx.model, entry, honest);
+      },
+      args: (ctx) => interpretArgs(ctx),
+      message: () => [/bomb\.keras/, entry === 'weights' ? /model\.weights\.h5/ : /config\.json/, LIMIT],
+    }),
+  ),
   ...unreadableFileCases('explain: --image', {
     place: async (ctx, kind) => {
       await useReport(ctx);
