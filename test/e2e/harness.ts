@@ -192,7 +192,7 @@ export class VsCode {
   async paletteEntries(filter: string): Promise<string[]> {
     await this.openPalette();
     const input = this.quickInput().locator('input');
-    await input.fill(`>${filter}`);
+    await input.fill(`>${filter}`, { timeout: 5_000 });
     await sleep(300);
     return this.quickInput().locator('.quick-input-list .monaco-list-row').evaluateAll((rows) => rows.map((row) => row.getAttribute('aria-label') ?? ''));
   }
@@ -217,7 +217,9 @@ export class VsCode {
         await this.page.keyboard.press('Control+P');
         const input = this.quickInput().locator('input');
         await input.waitFor({ state: 'visible', timeout: 5_000 });
-        await input.fill(relPath);
+        // A short timeout: Quick Open closes when something else takes focus (a webview, a
+        // notification), and the retry must reopen it rather than wait on a hidden input.
+        await input.fill(relPath, { timeout: 3_000 });
         // Rows are labelled "<name>, <folder>"; the file search takes a moment on first use.
         const rows = this.quickInput().locator('.quick-input-list .monaco-list-row', { hasText: name });
         const dir = path.dirname(relPath);
@@ -330,7 +332,7 @@ export class VsCode {
       `command "${title}" in the palette`,
       async () => {
         await this.openPalette();
-        await this.quickInput().locator('input').fill(`>${title}`);
+        await this.quickInput().locator('input').fill(`>${title}`, { timeout: 3_000 });
         const row = this.quickInput().locator('.quick-input-list .monaco-list-row').filter({ hasText: title }).first();
         await row.waitFor({ state: 'visible', timeout: 2_000 });
         return row;
