@@ -21,6 +21,7 @@ import type { EngineClient } from './engine-client';
 import { findLayerInText, TRAINING_CODE_EXCLUDE, TRAINING_CODE_GLOB } from './layer-locator';
 import { pickDataFolder, pickImage, pickModel } from './model-picker';
 import { VebiPanel } from './panel/vebi-panel';
+import { resolveInsideFolder } from './path-inside';
 import { readResultFile } from './read-result-file';
 import { readRegularText } from './regular-file';
 import { readSettings } from './settings';
@@ -255,8 +256,8 @@ export class VebiController implements vscode.Disposable {
       case 'explainDatasetImage': {
         const root = panel.interpretation?.report.data.path;
         if (!root) return;
-        const image = path.resolve(root, message.relPath);
-        if (!image.startsWith(root + path.sep)) return; // only images inside the interpreted folder
+        const image = resolveInsideFolder(root, message.relPath);
+        if (!image) return; // only images inside the interpreted folder
         void this.explainImage(vscode.Uri.file(image), panel);
         return;
       }
