@@ -19,6 +19,7 @@ import {
 } from '../../src/engine/solver';
 import { isVebiError } from '../../src/shared/errors';
 import { seededRandom as prng } from '../helpers/seeded-random';
+import { scaled } from '../helpers/mutation-scale';
 
 
 function gaussian(rand: () => number): number {
@@ -202,9 +203,12 @@ describe('solver', () => {
     });
   });
 
-  describe('realistic problems (m = 300, N = 2000)', () => {
-    const n = 2000;
-    const m = 300;
+  // Smaller under mutation testing (see mutation-scale.ts): same structure (duplicates, collinear and zero columns).
+  const realisticN = scaled(2000, 1000);
+  const realisticM = scaled(300, 60);
+  describe(`realistic problems (m = ${realisticM}, N = ${realisticN})`, () => {
+    const n = realisticN;
+    const m = realisticM;
     const numClasses = 10;
     const grams = new Map<GramKernel, GramData>();
     before(() => {
