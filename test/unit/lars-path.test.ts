@@ -6,8 +6,9 @@
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { bruteForceL1, kktReport, l1Norm, larsLassoPath, objective, residualCorrelations, solveL1Constrained, type L1Problem, type PathResult } from '../../src/engine/solver';
+import { kktReport, l1Norm, larsLassoPath, objective, residualCorrelations, solveL1Constrained, type L1Problem, type PathResult } from '../../src/engine/solver';
 import { seededRandom as prng } from '../helpers/seeded-random';
+import { bruteForceL1 } from '../helpers/brute-force-l1';
 
 function gaussian(rand: () => number): number {
   return Math.sqrt(-2 * Math.log(1 - rand())) * Math.cos(2 * Math.PI * rand());

@@ -5,7 +5,6 @@ import { useBackend } from '../helpers/backend';
 import {
   GramAccumulator,
   activeSetSolve,
-  bruteForceL1,
   buildGram,
   classProblem,
   kktReport,
@@ -19,6 +18,7 @@ import {
 } from '../../src/engine/solver';
 import { isVebiError } from '../../src/shared/errors';
 import { seededRandom as prng } from '../helpers/seeded-random';
+import { bruteForceL1 } from '../helpers/brute-force-l1';
 import { scaled } from '../helpers/mutation-scale';
 
 

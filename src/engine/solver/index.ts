@@ -4,8 +4,6 @@ export { GramAccumulator, buildGram, classProblem } from './gram';
 export type { GramData, GramOptions, GramKernel } from './gram';
 export { kktViolation, kktReport } from './kkt';
 export type { KktOptions, KktReport } from './kkt';
-export { bruteForceL1, BRUTE_FORCE_MAX_FEATURES } from './brute-force';
-export type { BruteForceResult } from './brute-force';
 export { activeSetSolve } from './active-set';
 export type { ActiveSetResult } from './active-set';
 export { larsLassoPath } from './lars-path';

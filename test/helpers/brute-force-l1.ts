@@ -1,13 +1,13 @@
 /**
- * Exact reference for small m (tests and benches): the optimum lies in the relative interior of some
+ * Exact reference for small m (tests only: kept out of src so mutation testing never instruments the oracle): the optimum lies in the relative interior of some
  * face {supp(w) = S, sign(w_S) = s}, where it is either the least-squares solution on S (budget slack)
  * or the solution with s'w_S = mu (budget tight). Enumerating every S with linearly independent
  * columns (some optimum always has one) and every sign pattern, keeping the best feasible point, gives
  * the optimum. Cost ~ 3^m small solves: m <= 12.
  */
-import { VebiError } from '../../shared/errors';
-import { choleskyInPlace, choleskySolveInPlace } from './cholesky';
-import { objective, type L1Problem } from './problem';
+import { VebiError } from '../../src/shared/errors';
+import { choleskyInPlace, choleskySolveInPlace } from '../../src/engine/solver/cholesky';
+import { objective, type L1Problem } from '../../src/engine/solver/problem';
 
 export interface BruteForceResult {
   w: Float64Array;
