@@ -93,7 +93,7 @@ async function main(): Promise<void> {
   for (const name of args.areas) {
     const score = await runArea(areas.find((a) => a.name === name)!, args);
     scores.push(score);
-    await recordScores(path.join(ROOT, 'bench-results', 'mutation.md'), [score], os.cpus().length);
+    if (!args.dryRunOnly) await recordScores(path.join(ROOT, 'bench-results', 'mutation.md'), [score], os.cpus().length);
   }
   const below = scores.filter((s) => s.score < s.target);
   for (const s of scores) console.log(`${s.area.padEnd(14)} ${s.score.toFixed(1).padStart(5)} %  target ${s.target} %  ${s.seconds.toFixed(0)} s`);

@@ -66,3 +66,13 @@ test('panel CSP: follows the cspSource and nonce it is given, and each load gets
   assert.match(scripts[0][1], new RegExp(`nonce="${na}"`));
   assert.doesNotMatch(a, /\son[a-z]+\s*=/i, 'no inline event handlers');
 });
+
+test('panel HTML: a title or resource URI cannot break out of its attribute or element (& " < > escaped)', () => {
+  const hostile = 'a&b"c<d>e';
+  const html = buildPanelHtml({ cspSource: CSP_SOURCE, scriptUri: `${CSP_SOURCE}/w.js?${hostile}`, styleUri: `${CSP_SOURCE}/p.css?${hostile}`, nonce: 'n0nce', title: `model ${hostile}` });
+  const escaped = 'a&amp;b&quot;c&lt;d&gt;e';
+  assert.ok(html.includes(`<title>model ${escaped}</title>`), 'title escaped');
+  assert.ok(html.includes(`href="${CSP_SOURCE}/p.css?${escaped}"`), 'stylesheet URI escaped');
+  assert.ok(html.includes(`src="${CSP_SOURCE}/w.js?${escaped}"`), 'script URI escaped');
+  assert.ok(!html.includes(hostile), 'no raw hostile text left');
+});

@@ -41,3 +41,10 @@ test('an empty or unknown type is dropped; the field-less kinds pass with their 
     assert.deepEqual(parsePanelMessage({ type, relPath: '', extra: 1 }), { type });
   }
 });
+
+test('only plain objects are messages: null, strings, arrays of types and functions carrying a type are dropped', () => {
+  for (const value of [null, undefined, 'ready', 42, true]) assert.equal(parsePanelMessage(value), undefined, String(value));
+  // A function is not an object to typeof, even with a valid type property.
+  assert.equal(parsePanelMessage(Object.assign(() => undefined, { type: 'ready' })), undefined);
+  assert.deepEqual(parsePanelMessage({ type: 'ready' }), { type: 'ready' });
+});
