@@ -62,7 +62,7 @@ function strykerOptions(area: MutationArea, args: Args): PartialStrykerOptions {
     htmlReporter: { fileName: `${reports}/index.html` },
     jsonReporter: { fileName: `${reports}/mutation.json` },
     clearTextReporter: { allowEmojis: false, logTests: false, reportScoreTable: true, reportMutants: true },
-    tempDirName: '.stryker-tmp',
+    tempDirName: `.stryker-tmp/${area.name}`, // one per area: two areas can run at once
     cleanTempDir: true,
     ignorePatterns: ['/artifacts', '/data', '/runs', '/dist', '/out', '/reports', '/bench-results', '/.vebi-cache', '/.vscode-test', '/.scratch*', '*.vsix'],
     // LogLevel is a const enum, which tsx cannot inline: its string values are what Stryker reads.
