@@ -7,6 +7,7 @@ import * as tf from '@tensorflow/tfjs';
 /** Sum of squares per channel: [B, H, W, K] or [B, K] -> [B, K]. */
 function channelEnergy(output: tf.Tensor): tf.Tensor2D {
   const squared = tf.square(output);
+  // Stryker disable next-line ConditionalExpression: a shortcut: summing a [B, K] map over its (no) spatial axes returns it unchanged
   if (output.rank === 2) return squared as tf.Tensor2D;
   const spatialAxes = Array.from({ length: output.rank - 2 }, (_, i) => i + 1);
   return tf.sum(squared, spatialAxes) as tf.Tensor2D;
@@ -19,11 +20,17 @@ function normalizeRows(rows: tf.Tensor2D, norm: 'l1' | 'l2'): tf.Tensor2D {
   return tf.div(rows, safe) as tf.Tensor2D;
 }
 
+/** The blocks side by side, [B, sum of widths]. */
+function joinColumns<T extends tf.Tensor2D>(blocks: T[]): T {
+  // Stryker disable next-line ConditionalExpression: a shortcut: concatenating a single block gives a copy of it
+  return blocks.length === 1 ? blocks[0] : (tf.concat(blocks, 1) as T);
+}
+
 /** Feature vectors [B, m] of a batch from its feature layers' outputs (in feature order). */
 export function featureVectors(outputs: tf.Tensor[], l2Normalize: boolean): tf.Tensor2D {
   return tf.tidy(() => {
     const blocks = outputs.map((output) => normalizeRows(channelEnergy(output), 'l1'));
-    const joined = blocks.length === 1 ? blocks[0] : (tf.concat(blocks, 1) as tf.Tensor2D);
+    const joined = joinColumns(blocks);
     return l2Normalize ? normalizeRows(joined, 'l2') : joined;
   });
 }
@@ -37,11 +44,7 @@ export function peakResponses(outputs: tf.Tensor[]): { values: tf.Tensor2D; posi
     const values: tf.Tensor2D[] = [];
     const positions: tf.Tensor2D[] = [];
     for (const output of outputs) {
-      if (output.rank === 2) {
-        values.push(output as tf.Tensor2D);
-        positions.push(tf.zerosLike(output).toInt() as tf.Tensor2D);
-        continue;
-      }
+      // A [B, K] output (dense) becomes [B, 1, K]: its peak is the value itself, at position 0.
       const [batch] = output.shape;
       const channels = output.shape[output.rank - 1];
       const flat = tf.reshape(output, [batch, -1, channels]);
@@ -49,8 +52,8 @@ export function peakResponses(outputs: tf.Tensor[]): { values: tf.Tensor2D; posi
       positions.push(tf.argMax(flat, 1) as tf.Tensor2D);
     }
     return {
-      values: values.length === 1 ? values[0] : (tf.concat(values, 1) as tf.Tensor2D),
-      positions: positions.length === 1 ? positions[0] : (tf.concat(positions, 1) as tf.Tensor2D),
+      values: joinColumns(values),
+      positions: joinColumns(positions),
     };
   });
 }

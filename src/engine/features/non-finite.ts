@@ -12,6 +12,7 @@ import { featureVectors } from './feature-vector';
 /** True when some value is NaN or +-Infinity (x * 0 is NaN exactly for those: one branch-free pass). */
 export function hasNonFinite(values: ArrayLike<number>): boolean {
   let sum = 0;
+  // Stryker disable next-line AssignmentOperator: subtracting gives NaN for the same values and -0 (=== 0) for the others
   for (let i = 0; i < values.length; i++) sum += values[i] * 0;
   return sum !== 0;
 }
@@ -36,6 +37,7 @@ export interface NonFiniteSite {
 export function locateNonFinite(model: VebiModel, x: tf.Tensor4D): NonFiniteSite | undefined {
   const blocks = tf.tidy(() => {
     const { outputs, probs } = model.forward(x, model.featureLayers);
+    // Stryker disable next-line BooleanLiteral: L2 normalisation is per row and keeps a row of L1-normalised values ([0, 1], or with NaN) finite or not
     return { layers: outputs.map((output) => featureVectors([output], false)), probs };
   });
   try {

@@ -25,6 +25,7 @@ export class TopKTracker {
     this.images = new Int32Array(featureCount * k);
     this.positions = new Int32Array(featureCount * k);
     this.counts = new Uint16Array(featureCount);
+    // Stryker disable next-line UnaryOperator: the floor is read only once a list is full, and it is set when the list fills
     this.floor = new Float32Array(featureCount).fill(-Infinity);
   }
 
@@ -33,9 +34,12 @@ export class TopKTracker {
     const m = this.featureCount;
     for (let b = 0; b < batch; b++) {
       const row = b * m;
+      // Stryker disable next-line EqualityOperator: f = m would insert into feature m, whose slots lie past the typed arrays (count undefined): nothing is written
       for (let f = 0; f < m; f++) {
         const value = values[row + f];
-        if (value <= this.floor[f] && this.counts[f] === this.k) continue;
+        const full = this.counts[f] === this.k;
+        // Stryker disable next-line ConditionalExpression,EqualityOperator: the fast rejection only: insert() rejects the same values (slot >= k), ties at the floor included
+        if (full && value <= this.floor[f]) continue;
         this.insert(f, value, firstImage + b, positions[row + f]);
       }
     }
@@ -49,6 +53,7 @@ export class TopKTracker {
     while (slot > 0 && this.responses[base + slot - 1] < response) slot--;
     if (slot >= this.k) return;
     const last = Math.min(count, this.k - 1);
+    // Stryker disable next-line EqualityOperator: an extra step at i = slot copies into the slot that is written just below
     for (let i = last; i > slot; i--) {
       this.responses[base + i] = this.responses[base + i - 1];
       this.images[base + i] = this.images[base + i - 1];
@@ -58,6 +63,7 @@ export class TopKTracker {
     this.images[base + slot] = image;
     this.positions[base + slot] = position;
     if (count < this.k) count = ++this.counts[f];
+    // Stryker disable next-line ConditionalExpression: setting the floor always or never gives the same lists: it is read only when full (and reset on every insert then), and insert() rejects what it would
     if (count === this.k) this.floor[f] = this.responses[base + this.k - 1];
   }
 
