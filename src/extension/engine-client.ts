@@ -28,6 +28,8 @@ export interface EngineOutcome {
 }
 
 interface Pending {
+  /** The process running the job: only its exit or failure fails the job. */
+  child: ChildProcess;
   resolve: (outcome: EngineOutcome) => void;
   reject: (error: Error) => void;
   onProgress?: ProgressListener;
@@ -49,13 +51,14 @@ export class EngineClient {
   run(job: EngineJob, hooks: { onProgress?: ProgressListener; onWarning?: (message: string) => void; signal?: AbortSignal } = {}): Promise<EngineOutcome> {
     if (hooks.signal?.aborted) return Promise.reject(cancelledError());
     const child = this.ensureProcess();
+    // Stryker disable next-line UpdateOperator: ids only need to be distinct within this client, and counting down keeps them distinct
     const id = this.nextId++;
     return new Promise<EngineOutcome>((resolve, reject) => {
       let killTimer: NodeJS.Timeout | undefined;
       const onAbort = () => {
         this.send(child, { type: 'cancel', id });
+        // settle() clears this timer as soon as the job leaves `pending`, so when it fires the job is still running.
         killTimer = setTimeout(() => {
-          if (!this.pending.has(id)) return;
           this.pending.delete(id);
           reject(cancelledError());
           this.kill(child); // the engine did not stop in time: stop it for real
@@ -63,9 +66,10 @@ export class EngineClient {
       };
       const settle = () => {
         hooks.signal?.removeEventListener('abort', onAbort);
-        if (killTimer) clearTimeout(killTimer);
+        clearTimeout(killTimer);
       };
       this.pending.set(id, {
+        child,
         resolve: (outcome) => {
           settle();
           resolve(outcome);
@@ -77,6 +81,7 @@ export class EngineClient {
         onProgress: hooks.onProgress,
         onWarning: hooks.onWarning,
       });
+      // Stryker disable next-line ObjectLiteral,BooleanLiteral: a signal fires 'abort' only once, and settle() removes the listener anyway
       hooks.signal?.addEventListener('abort', onAbort, { once: true });
       this.send(child, { ...job, id } as EngineRequest);
     });
@@ -87,12 +92,20 @@ export class EngineClient {
   }
 
   private ensureProcess(): ChildProcess {
-    if (this.child && this.child.exitCode === null && this.child.signalCode === null && this.child.connected) return this.child;
+    const current = this.child;
+    const usable =
+      current !== undefined &&
+      current.exitCode === null && // a process that failed to start has an exit code (< 0) but emits 'error', not 'exit'
+      // Stryker disable next-line ConditionalExpression: a process killed by a signal has already emitted 'exit', which dropped it from this.child
+      current.signalCode === null &&
+      current.connected;
+    if (usable) return current;
     const child = fork(this.options.workerPath, [], {
       execArgv: this.options.execArgv ?? [],
       env: this.options.env ?? process.env,
       stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
     });
+    // Stryker disable next-line StringLiteral: the start value is only searched for out-of-memory messages, and Stryker's replacement holds none
     let stderr = '';
     child.stderr?.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4000)));
     child.on('message', (message: unknown) => {
@@ -102,9 +115,9 @@ export class EngineClient {
       if (this.child === child) this.child = undefined;
       const reason = signal ? `signal ${signal}` : `exit code ${code}`;
       const memory = /heap out of memory|Allocation failed|Out of memory/i.test(stderr) ? ' It ran out of memory: lower vebi.batchSize or use fewer images.' : '';
-      this.failAll(new VebiError('ENGINE_CRASHED', `The VEBI engine process stopped unexpectedly (${reason}).${memory} The next run starts a new one.`));
+      this.failAll(child, new VebiError('ENGINE_CRASHED', `The VEBI engine process stopped unexpectedly (${reason}).${memory} The next run starts a new one.`));
     });
-    child.on('error', (error) => this.failAll(new VebiError('ENGINE_CRASHED', `The VEBI engine process could not run: ${error.message}`)));
+    child.on('error', (error) => this.failAll(child, new VebiError('ENGINE_CRASHED', `The VEBI engine process could not run: ${error.message}`)));
     this.child = child;
     return child;
   }
@@ -126,10 +139,13 @@ export class EngineClient {
     else pending.reject(fromPlainError(event.error));
   }
 
-  private failAll(error: VebiError): void {
-    const all = [...this.pending.values()];
-    this.pending.clear();
-    for (const pending of all) pending.reject(error);
+  /** Fails the jobs of `child` (not those of a newer process started after it was killed). */
+  private failAll(child: ChildProcess, error: VebiError): void {
+    for (const [id, pending] of this.pending) {
+      if (pending.child !== child) continue;
+      this.pending.delete(id);
+      pending.reject(error);
+    }
   }
 
   private send(child: ChildProcess, request: EngineRequest): void {

@@ -25,12 +25,17 @@ export function parseResultText<S extends z.ZodType>(file: string, text: string,
   return check.value;
 }
 
+/** Why a result file could not be read, from what reading it threw. */
+export function unreadableReason(error: unknown): string {
+  return error instanceof UnreadableFile ? error.why : `cannot be read (${String(error)})`;
+}
+
 export async function readResultFile<S extends z.ZodType>(file: string, schema: S): Promise<z.output<S>> {
   let text: string;
   try {
     text = await readRegularText(file, MAX_RESULT_FILE_BYTES);
   } catch (error) {
-    throw invalid(file, error instanceof UnreadableFile ? error.why : `cannot be read (${String(error)})`);
+    throw invalid(file, unreadableReason(error));
   }
   return parseResultText(file, text, schema);
 }

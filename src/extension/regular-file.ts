@@ -31,18 +31,28 @@ async function withRegularFile<T>(file: string, use: (handle: fs.FileHandle, siz
   }
 }
 
+/** What readAll needs of an open file. */
+export interface ByteSource {
+  read(buffer: Buffer, offset: number, length: number, position: number): Promise<{ bytesRead: number }>;
+}
+
+/** The first `size` bytes, read until they are all in; fewer when the file ends first (it shrank since its size was taken). */
+export async function readAll(source: ByteSource, size: number): Promise<Buffer> {
+  const buffer = Buffer.alloc(size);
+  let offset = 0;
+  while (offset < size) {
+    const { bytesRead } = await source.read(buffer, offset, size - offset, offset);
+    if (bytesRead === 0) break;
+    offset += bytesRead;
+  }
+  return buffer.subarray(0, offset);
+}
+
 /** The whole file as UTF-8, refused above `maxBytes`. */
 export function readRegularText(file: string, maxBytes: number): Promise<string> {
   return withRegularFile(file, async (handle, size) => {
     if (size > maxBytes) throw new UnreadableFile(file, `is ${size} bytes, above the limit of ${maxBytes}`);
-    const buffer = Buffer.alloc(size);
-    let offset = 0;
-    while (offset < size) {
-      const { bytesRead } = await handle.read(buffer, offset, size - offset, offset);
-      if (bytesRead === 0) break;
-      offset += bytesRead;
-    }
-    return buffer.subarray(0, offset).toString('utf8');
+    return (await readAll(handle, size)).toString('utf8');
   });
 }
 
