@@ -64,7 +64,7 @@ function strykerOptions(area: MutationArea, args: Args): PartialStrykerOptions {
     clearTextReporter: { allowEmojis: false, logTests: false, reportScoreTable: true, reportMutants: true },
     tempDirName: `.stryker-tmp/${area.name}`, // one per area: two areas can run at once
     cleanTempDir: true,
-    ignorePatterns: ['/artifacts', '/data', '/runs', '/dist', '/out', '/reports', '/bench-results', '/.vebi-cache', '/.vscode-test', '/.scratch*', '*.vsix'],
+    ignorePatterns: ['/.stryker-tmp', '/artifacts', '/data', '/runs', '/dist', '/out', '/reports', '/bench-results', '/.vebi-cache', '/.vscode-test', '/.scratch*', '*.vsix'],
     // LogLevel is a const enum, which tsx cannot inline: its string values are what Stryker reads.
     logLevel: 'info' as PartialStrykerOptions['logLevel'],
     fileLogLevel: 'off' as PartialStrykerOptions['fileLogLevel'],
