@@ -9,25 +9,7 @@ import assert from 'node:assert/strict';
 import { kktReport, l1Norm, larsLassoPath, objective, residualCorrelations, solveL1Constrained, type L1Problem, type PathResult } from '../../src/engine/solver';
 import { seededRandom as prng } from '../helpers/seeded-random';
 import { bruteForceL1 } from '../helpers/brute-force-l1';
-
-function gaussian(rand: () => number): number {
-  return Math.sqrt(-2 * Math.log(1 - rand())) * Math.cos(2 * Math.PI * rand());
-}
-
-/** Exact float64 G = X'X, c = X'y, y'y of a small dense X (n x m, row-major). */
-function problemOf(x: Float64Array, y: Float64Array, n: number, m: number): L1Problem {
-  const gram = new Float64Array(m * m);
-  const xty = new Float64Array(m);
-  let yty = 0;
-  for (let r = 0; r < n; r++) {
-    for (let i = 0; i < m; i++) {
-      xty[i] += x[r * m + i] * y[r];
-      for (let k = 0; k < m; k++) gram[i * m + k] += x[r * m + i] * x[r * m + k];
-    }
-    yty += y[r] * y[r];
-  }
-  return { gram, xty, yty, m };
-}
+import { gaussian, problemOf } from '../helpers/l1-problem';
 
 /**
  * A random problem with n > m (G positive definite, unique optimum). Gaussian X gives correlations of

@@ -19,27 +19,9 @@ import {
 import { isVebiError } from '../../src/shared/errors';
 import { seededRandom as prng } from '../helpers/seeded-random';
 import { bruteForceL1 } from '../helpers/brute-force-l1';
+import { gaussian, problemOf } from '../helpers/l1-problem';
 import { scaled } from '../helpers/mutation-scale';
 
-
-function gaussian(rand: () => number): number {
-  return Math.sqrt(-2 * Math.log(1 - rand())) * Math.cos(2 * Math.PI * rand());
-}
-
-/** Exact float64 statistics of a small X, independent of the kernels under test. */
-function problemOf(x: Float64Array, y: Float64Array, n: number, m: number): L1Problem {
-  const gram = new Float64Array(m * m);
-  const xty = new Float64Array(m);
-  let yty = 0;
-  for (let r = 0; r < n; r++) {
-    for (let i = 0; i < m; i++) {
-      xty[i] += x[r * m + i] * y[r];
-      for (let k = 0; k < m; k++) gram[i * m + k] += x[r * m + i] * x[r * m + k];
-    }
-    yty += y[r] * y[r];
-  }
-  return { gram, xty, yty, m };
-}
 
 function normaliseRows(x: Float64Array | Float32Array, n: number, m: number): void {
   for (let r = 0; r < n; r++) {
