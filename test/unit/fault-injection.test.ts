@@ -44,6 +44,7 @@ import {
 } from '../helpers/fault-corpus';
 import { bufferSource, deflatedZeros, writeZip } from '../helpers/fault-zip';
 import type { ZipSource } from '../helpers/fault-zip';
+import { pidAlive } from '../helpers/pid-alive';
 
 const GIB = 1024 ** 3;
 const MEMORY_LIMIT_KB = 1.5e9 / 1024;
@@ -1415,15 +1416,6 @@ function killCase(name: string, trigger: (ctx: Ctx) => Interrupt['trigger'], nex
   };
 }
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 /** A moment inside a run: uniform over the duration of the run that built the good report. */
 function randomDelay(seed: number): number {
   return Math.round(300 + seededRandom(seed)() * Math.max(500, base.goodRunMs - 300));
@@ -1448,7 +1440,7 @@ const signals: FaultCase[] = [
     expect: 3,
     previous: true,
     setup: async (ctx) => {
-      if (isAlive(DEAD_PID)) return `pid ${DEAD_PID} is alive here: it cannot stand for a dead writer`;
+      if (pidAlive(DEAD_PID)) return `pid ${DEAD_PID} is alive here: it cannot stand for a dead writer`;
       await placePrevious(ctx);
       const old = path.join(path.dirname(ctx.out), `.${path.basename(ctx.out)}.old-${DEAD_PID}-deadbeef`);
       await fs.rename(ctx.out, old);
@@ -1462,7 +1454,7 @@ const signals: FaultCase[] = [
     expect: 0,
     previous: true,
     setup: async (ctx) => {
-      if (isAlive(DEAD_PID) || isAlive(DEAD_PID - 1)) return `pid ${DEAD_PID} or ${DEAD_PID - 1} is alive here: they cannot stand for dead writers`;
+      if (pidAlive(DEAD_PID) || pidAlive(DEAD_PID - 1)) return `pid ${DEAD_PID} or ${DEAD_PID - 1} is alive here: they cannot stand for dead writers`;
       await placePrevious(ctx);
       const parent = path.dirname(ctx.out);
       const old = path.join(parent, `.${path.basename(ctx.out)}.old-${DEAD_PID}-deadbeef`);

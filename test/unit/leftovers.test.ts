@@ -13,6 +13,7 @@ import * as path from 'node:path';
 import { writeFolderAtomically } from '../../src/engine/fs/atomic-folder';
 import { removeLeftovers, siblingName } from '../../src/engine/fs/leftovers';
 import type { OutputKind } from '../../src/engine/fs/output-manifest';
+import { pidAlive } from '../helpers/pid-alive';
 
 let root: string;
 const kind: { kind: OutputKind } = { kind: 'explanation' };
@@ -22,20 +23,11 @@ before(async () => {
 });
 after(() => fs.rm(root, { recursive: true, force: true }));
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 /** The pid of a process that has exited (and been reaped). */
 function deadPid(): number {
   const child = spawnSync(process.execPath, ['-e', '']);
   assert.equal(child.status, 0);
-  assert.ok(!alive(child.pid), 'the fixture: the exited child is gone');
+  assert.ok(!pidAlive(child.pid), 'the fixture: the exited child is gone');
   return child.pid;
 }
 
@@ -63,7 +55,7 @@ test("the next write removes a dead writer's partial and old folders and keeps a
   const exited = new Promise((resolve) => child.once('exit', resolve));
   t.after(() => child.kill('SIGKILL'));
   const live = child.pid as number;
-  assert.ok(alive(live));
+  assert.ok(pidAlive(live));
 
   const deadOnes = [await leftover(parent, 'report', 'partial', `${dead}-deadbeef`), await leftover(parent, 'report', 'old', `${dead}-deadbeef`)];
   const liveOnes = [await leftover(parent, 'report', 'partial', `${live}-0badf00d`), await leftover(parent, 'report', 'old', `${live}-0badf00d`)];
@@ -81,7 +73,7 @@ test("the next write removes a dead writer's partial and old folders and keeps a
 
   child.kill('SIGKILL');
   await exited;
-  assert.ok(!alive(live), 'the child is gone');
+  assert.ok(!pidAlive(live), 'the child is gone');
   await writeText(target, 'third');
   assert.deepEqual(await list(parent), ['report', ...others].sort(), 'once its process is gone, the next write removes them too');
   assert.equal(await fs.readFile(path.join(target, 'a.txt'), 'utf8'), 'third');
