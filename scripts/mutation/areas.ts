@@ -32,7 +32,7 @@ export function pureExtensionFiles(root: string): string[] {
 
 export function mutationAreas(root: string): MutationArea[] {
   return [
-    { name: 'solver', summary: 'L1-constrained least squares: LARS path, active set, Gram kernels', mutate: ['src/engine/solver/**/*.ts'], tests: unit('solver', 'lars-path'), target: 90 },
+    { name: 'solver', summary: 'L1-constrained least squares: LARS path, active set, Gram kernels', mutate: ['src/engine/solver/**/*.ts'], tests: unit('solver-brute-force', 'solver-realistic', 'solver-edge-cases', 'gram', 'lars-path'), target: 90 },
     { name: 'features', summary: 'feature vectors, top-k tracking, extraction', mutate: ['src/engine/features/**/*.ts'], tests: unit('features', 'extract-topk', 'image-safety'), target: 90 },
     {
       name: 'explain',
