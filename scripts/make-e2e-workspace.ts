@@ -9,6 +9,10 @@
  *   model-large/model.json  the same model, not preset: interpreting it asks for a folder (data-large)
  *   data-large/<class>/     N (1200) generated 48x48 images per class (about 14 s): a run long enough to be cancelled
  *   train.py                a Keras-style script naming the layers, for "reveal layer"
+ *   keras-app/model.json    the same model with Keras's automatic layer names (conv2d, max_pooling2d,
+ *                           conv2d_1, ...), as a script that never names its layers gets; keras-app/train.py
+ *                           builds it with unnamed layers
+ *   notebook-app/model.json the same again, built by notebook-app/explore.ipynb (unnamed layers in cells)
  *   broken/model.json       not valid JSON
  *   missing-shard/model.json  a real model.json whose weight shard is missing
  *   config/settings.json    valid JSON that is not a model
@@ -114,6 +118,69 @@ if __name__ == '__main__':
     model.summary()
 `;
 
+/** The model's layers as Keras names them when the script gives no names (creation order per class). */
+const KERAS_AUTO_NAMES: Record<string, string> = {
+  conv_a: 'conv2d',
+  pool_a: 'max_pooling2d',
+  conv_b_stride2: 'conv2d_1',
+  relu_b: 'activation',
+  flatten: 'flatten',
+  fc: 'dense',
+  scores: 'dense_1',
+};
+
+const UNNAMED_LAYERS = [
+  'layers.Input(shape=(size, size, 3)),',
+  "layers.Conv2D(16, 3, padding='same', activation='relu'),",
+  'layers.MaxPooling2D(2),',
+  "layers.Conv2D(16, 3, strides=2, padding='same'),",
+  "layers.Activation('relu'),",
+  'layers.Flatten(),',
+  "layers.Dense(24, activation='relu'),",
+  "layers.Dense(classes, activation='softmax'),",
+];
+
+const KERAS_APP_TRAIN_PY = `"""Builds keras-app/model.json. No layer is named: Keras calls them conv2d, conv2d_1, ..."""
+import tensorflow as tf
+from tensorflow.keras import layers
+
+
+def build_model(size=${SIZE}, classes=${CLASSES}):
+    return tf.keras.Sequential([
+${UNNAMED_LAYERS.map((line) => `        ${line}`).join('\n')}
+    ])
+`;
+
+/** A notebook building the same unnamed layers over two code cells, with a markdown cell between. */
+function notebook(): string {
+  const code = (lines: string[]) => ({ cell_type: 'code', execution_count: null, metadata: {}, outputs: [], source: lines.map((line, i) => (i < lines.length - 1 ? `${line}\n` : line)) });
+  const [input, conv, pool, ...rest] = UNNAMED_LAYERS;
+  return `${JSON.stringify(
+    {
+      cells: [
+        { cell_type: 'markdown', metadata: {}, source: ['# Exploring the model\n', 'The first block: layers.Conv2D(16, 3) then pooling.'] },
+        code(['import tensorflow as tf', 'from tensorflow.keras import layers', `size, classes = ${SIZE}, ${CLASSES}`, `first_block = [${input} ${conv} ${pool}]`]),
+        { cell_type: 'markdown', metadata: {}, source: ['Then the head.'] },
+        code([`head = [`, ...rest.map((line) => `    ${line}`), ']', 'model = tf.keras.Sequential(first_block + head)']),
+      ],
+      metadata: { kernelspec: { display_name: 'Python 3', language: 'python', name: 'python3' }, language_info: { name: 'python' } },
+      nbformat: 4,
+      nbformat_minor: 5,
+    },
+    null,
+    1,
+  )}\n`;
+}
+
+/** Copies a TF.js model folder with its layers renamed (topology and weight names). */
+async function copyRenamed(fromDir: string, toDir: string, names: Record<string, string>): Promise<void> {
+  await fs.cp(fromDir, toDir, { recursive: true });
+  const file = path.join(toDir, 'model.json');
+  let text = await fs.readFile(file, 'utf8');
+  for (const [from, to] of Object.entries(names)) text = text.replaceAll(`"${from}"`, `"${to}"`).replaceAll(`"${from}/`, `"${to}/`);
+  await fs.writeFile(file, text);
+}
+
 export async function makeE2eWorkspace(out: string, large = DEFAULT_LARGE, log: (line: string) => void = () => undefined): Promise<E2eManifest> {
   const started = Date.now();
   const step = (what: string) => log(`[${((Date.now() - started) / 1000).toFixed(1)} s] ${what}`);
@@ -140,6 +207,10 @@ export async function makeE2eWorkspace(out: string, large = DEFAULT_LARGE, log: 
   await makeImageFolder(path.join(root, 'data-large'), { classes: CLASSES, perClass: large.perClass, size: large.size, channels: 3, seed: 11 });
 
   await fs.writeFile(path.join(root, 'train.py'), TRAIN_PY);
+  await copyRenamed(path.join(root, 'model'), path.join(root, 'keras-app'), KERAS_AUTO_NAMES);
+  await fs.writeFile(path.join(root, 'keras-app', 'train.py'), KERAS_APP_TRAIN_PY);
+  await copyRenamed(path.join(root, 'model'), path.join(root, 'notebook-app'), KERAS_AUTO_NAMES);
+  await fs.writeFile(path.join(root, 'notebook-app', 'explore.ipynb'), notebook());
   await fs.mkdir(path.join(root, 'broken'), { recursive: true });
   await fs.writeFile(path.join(root, 'broken', 'model.json'), '{"format": "layers-model", "modelTopology": {"class_name": "Sequential", \n');
   await fs.mkdir(path.join(root, 'missing-shard'), { recursive: true });
@@ -148,7 +219,7 @@ export async function makeE2eWorkspace(out: string, large = DEFAULT_LARGE, log: 
   await fs.writeFile(path.join(root, 'config', 'settings.json'), `${JSON.stringify({ epochs: 25, batchSize: 16, learningRate: 0.01 }, null, 2)}\n`);
   await fs.mkdir(path.join(root, '.vscode'), { recursive: true });
   const settings = {
-    'vebi.dataFolders': { 'model/model.json': 'data' },
+    'vebi.dataFolders': { 'model/model.json': 'data', 'keras-app/model.json': 'data', 'notebook-app/model.json': 'data' },
     // Thousands of generated images need no watching or searching.
     'files.watcherExclude': { '**/data-large/**': true },
     'search.exclude': { '**/data-large/**': true },

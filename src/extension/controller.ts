@@ -18,12 +18,11 @@ import { INTERPRET_REPORT_SCHEMA } from '../shared/schemas/interpret-report';
 import { withCancellableProgress } from './cancellation';
 import { EVALUATION_TITLES, PANEL_MAX_PER_CLASS, pickEvaluationInputs, pickEvaluationKind } from './evaluation-inputs';
 import type { EngineClient } from './engine-client';
-import { findLayerInText, TRAINING_CODE_EXCLUDE, TRAINING_CODE_GLOB } from './layer-locator';
 import { pickDataFolder, pickImage, pickModel } from './model-picker';
 import { VebiPanel } from './panel/vebi-panel';
 import { resolveInsideFolder } from './path-inside';
 import { readResultFile } from './read-result-file';
-import { readRegularText } from './regular-file';
+import { revealLayerInCode } from './reveal-layer';
 import { readSettings } from './settings';
 import { storagePaths } from './storage-paths';
 import type { StoragePaths } from './storage-paths';
@@ -155,23 +154,8 @@ export class VebiController implements vscode.Disposable {
   }
 
   async revealLayer(panel: VebiPanel, layer: string): Promise<void> {
-    const files = (await vscode.workspace.findFiles(TRAINING_CODE_GLOB, TRAINING_CODE_EXCLUDE, 500)).sort((a, b) => codeRank(a.fsPath) - codeRank(b.fsPath));
-    for (const file of files) {
-      if (file.fsPath === panel.modelPath || path.basename(file.fsPath) === 'model.json') continue; // a model names its layers too
-      let text: string;
-      try {
-        text = await readRegularText(file.fsPath, 2_000_000); // a FIFO named train.py must not block the host
-      } catch {
-        continue;
-      }
-      const location = findLayerInText(text, layer);
-      if (!location) continue;
-      const position = new vscode.Position(location.line, location.character);
-      await vscode.window.showTextDocument(file, { viewColumn: vscode.ViewColumn.One, selection: new vscode.Range(position, position.translate(0, layer.length)) });
-      void panel.post({ type: 'layerLocation', layer, found: true, message: `${vscode.workspace.asRelativePath(file)}:${location.line + 1}` });
-      return;
-    }
-    void panel.post({ type: 'layerLocation', layer, found: false, message: `"${layer}" was not found in the workspace's code.` });
+    const answer = await revealLayerInCode(layer, panel.modelPath, panel.layerNames());
+    void panel.post({ type: 'layerLocation', layer, found: answer.found, message: answer.message });
   }
 
   // ---- panels ----
@@ -331,10 +315,6 @@ export class VebiController implements vscode.Disposable {
 }
 
 /** Training code before configs: where a layer is defined beats where it is mentioned. */
-function codeRank(file: string): number {
-  return /\.(py|ipynb)$/.test(file) ? 0 : /\.(ts|js|mjs)$/.test(file) ? 1 : 2;
-}
-
 async function exists(file: string): Promise<boolean> {
   try {
     await fs.access(file);

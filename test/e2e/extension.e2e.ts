@@ -155,6 +155,39 @@ describe('VEBI in a real VS Code (code-server)', { timeout: 15 * 60_000 }, () =>
     assert.ok(await line.first().isVisible(), "the line with name='fc' is on screen");
   });
 
+  /** Interprets `folder`/model.json (its data folder is preset) and clicks `layer` in the Overview's layer table. */
+  const clickLayerOfNewPanel = async (vscode: VsCode, folder: string, layer: string): Promise<Locator> => {
+    await vscode.quickOpen(`${folder}/model.json`);
+    await vscode.runCommand('VEBI: Interpret Model');
+    const app = await panel(folder);
+    await app.locator('vscode-tabs').waitFor({ state: 'visible', timeout: RUN_TIMEOUT });
+    await app.locator('vscode-tab-header[data-view="overview"]').click();
+    const link = app.locator(`vscode-tab-panel[data-view="overview"] [data-layer="${layer}"]`).first();
+    await link.waitFor({ state: 'visible', timeout: UI_TIMEOUT });
+    await link.scrollIntoViewIfNeeded();
+    await link.click();
+    const status = app.locator(`vscode-tab-panel[data-view="overview"] [data-layer-location="${layer}"]`).first();
+    await waitFor(`the location of ${layer}`, async () => ((await status.textContent())?.includes(':') ? true : undefined), UI_TIMEOUT);
+    return status;
+  };
+
+  scenario("Keras's automatic layer names open the unnamed call that made the layer, in a script and in a notebook", async (vscode) => {
+    // keras-app/train.py: the second unnamed Conv2D (strides=2) is "conv2d_1"; notebook-app has the same calls.
+    const status = await clickLayerOfNewPanel(vscode, 'keras-app', 'conv2d_1');
+    await vscode.page.locator('.editor-group-container .tab.active', { hasText: 'train.py' }).first().waitFor({ state: 'visible', timeout: UI_TIMEOUT });
+    assert.match((await status.textContent()) ?? '', /^keras-app\/train\.py:\d+ \(Keras's automatic name for this Conv2D call\)/);
+    const line = vscode.page.locator('.editor-group-container.active .monaco-editor .view-line', { hasText: 'strides=2' });
+    await line.first().waitFor({ state: 'visible', timeout: UI_TIMEOUT });
+    await vscode.screenshot('reveal-auto-named-layer-script');
+
+    // In the notebook, the dense layers are in the fourth cell (the second code cell).
+    const inNotebook = await clickLayerOfNewPanel(vscode, 'notebook-app', 'dense');
+    await vscode.page.locator('.editor-group-container .tab.active', { hasText: 'explore.ipynb' }).first().waitFor({ state: 'visible', timeout: UI_TIMEOUT });
+    assert.match((await inNotebook.textContent()) ?? '', /^notebook-app\/explore\.ipynb cell 4:\d+ \(Keras's automatic name for this Dense call\)/);
+    await vscode.page.locator('.notebook-editor .view-line', { hasText: "layers.Dense(24, activation='relu')" }).first().waitFor({ state: 'visible', timeout: UI_TIMEOUT });
+    await vscode.screenshot('reveal-auto-named-layer-notebook');
+  });
+
   scenario('Explain Image shows the heatmap and the three feature cards', async (vscode) => {
     await vscode.quickOpen(manifest.explainImage);
     await vscode.page.locator('.tabs-container .tab', { hasText: path.basename(manifest.explainImage) }).first().waitFor({ state: 'visible', timeout: UI_TIMEOUT });

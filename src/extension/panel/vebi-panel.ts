@@ -66,6 +66,11 @@ export class VebiPanel {
     this.panel.reveal(this.panel.viewColumn ?? vscode.ViewColumn.Beside, true); // stay in its group
   }
 
+  /** The layer names of the model's shown interpretation ([] before one is shown). */
+  layerNames(): string[] {
+    return this.state.interpretation?.report.model.layers.map((l) => l.name) ?? [];
+  }
+
   showInterpretation(report: InterpretReport, reportDir: string, cached: boolean): void {
     const interpretation: ShownInterpretation = { report, base: this.folderUri(reportDir), cached };
     this.state = { ...this.state, interpretation, progress: undefined, error: undefined };

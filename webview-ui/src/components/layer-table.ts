@@ -25,13 +25,14 @@ function receptiveField(layer: LayerSummary): string {
 export function layerTable(report: InterpretReport, ctx: ViewContext): HTMLElement {
   const relevant = relevantPerLayer(report);
   const rows = report.model.layers.map((layer) => h('tr', { class: layer.isFeature ? '' : 'muted-row' },
-    h('th', { scope: 'row' }, layer.isFeature ? layerLink(layer.name, ctx, { withStatus: false }) : layer.name),
+    // Where the layer is defined shows under its name: a last column is off-screen at half width.
+    h('th', { scope: 'row' }, layer.isFeature ? [layerLink(layer.name, ctx, { withStatus: false }), layerLocationSpan(layer.name, ctx, true)] : layer.name),
     h('td', null, layer.className),
     h('td', { class: 'num' }, formatShape(layer.outputShape)),
     h('td', { class: 'num' }, layer.isFeature ? String(layer.channels ?? '') : ''),
     h('td', { class: 'num' }, layer.isFeature ? String(relevant.get(layer.name) ?? 0) : ''),
     h('td', { class: 'num' }, receptiveField(layer)),
-    h('td', { class: 'layer-note' }, layer.isFeature ? layerLocationSpan(layer.name, ctx, true) : h('span', { class: 'muted' }, layer.skipReason ?? 'not a feature layer')),
+    h('td', { class: 'layer-note' }, layer.isFeature ? '' : h('span', { class: 'muted' }, layer.skipReason ?? 'not a feature layer')),
   ));
   return h('div', { class: 'table-scroll' }, h('table', { class: 'data-table' },
     h('caption', { class: 'visually-hidden' }, 'Layers of the model'),
@@ -42,7 +43,7 @@ export function layerTable(report: InterpretReport, ctx: ViewContext): HTMLEleme
       h('th', { scope: 'col', class: 'num' }, 'Features'),
       h('th', { scope: 'col', class: 'num', title: 'Distinct channels relevant to at least one class' }, 'Relevant'),
       h('th', { scope: 'col', class: 'num' }, 'Receptive field'),
-      h('th', { scope: 'col' }, 'Source / note'),
+      h('th', { scope: 'col' }, 'Note'),
     )),
     h('tbody', null, rows),
   ));
