@@ -13,6 +13,8 @@
  *                           conv2d_1, ...), as a script that never names its layers gets; keras-app/train.py
  *                           builds it with unnamed layers
  *   notebook-app/model.json the same again, built by notebook-app/explore.ipynb (unnamed layers in cells)
+ *   model-b/model.json      the same model, not preset, for choosing a wrong folder and then changing it
+ *   data-wrong/<class>/     data/'s images under the wrong class names (class k's images in class k+1's folder)
  *   broken/model.json       not valid JSON
  *   missing-shard/model.json  a real model.json whose weight shard is missing
  *   config/settings.json    valid JSON that is not a model
@@ -207,6 +209,10 @@ export async function makeE2eWorkspace(out: string, large = DEFAULT_LARGE, log: 
   await makeImageFolder(path.join(root, 'data-large'), { classes: CLASSES, perClass: large.perClass, size: large.size, channels: 3, seed: 11 });
 
   await fs.writeFile(path.join(root, 'train.py'), TRAIN_PY);
+  await fs.cp(path.join(root, 'model'), path.join(root, 'model-b'), { recursive: true });
+  for (const [k, name] of folder.classes.entries()) {
+    await fs.cp(path.join(root, 'data', name), path.join(root, 'data-wrong', folder.classes[(k + 1) % folder.classes.length]), { recursive: true });
+  }
   await copyRenamed(path.join(root, 'model'), path.join(root, 'keras-app'), KERAS_AUTO_NAMES);
   await fs.writeFile(path.join(root, 'keras-app', 'train.py'), KERAS_APP_TRAIN_PY);
   await copyRenamed(path.join(root, 'model'), path.join(root, 'notebook-app'), KERAS_AUTO_NAMES);

@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { cancelledError, toPlainError } from '../shared/errors';
 import type { PlainError } from '../shared/errors';
+import type { BackendChoice } from '../shared/params';
 import { EVALUATION_FILES, EVALUATION_KINDS } from '../shared/evaluation';
 import type { EvaluationKind } from '../shared/evaluation';
 import type { PanelToHost, ShownEvaluation } from '../shared/panel-protocol';
@@ -18,7 +19,8 @@ import { INTERPRET_REPORT_SCHEMA } from '../shared/schemas/interpret-report';
 import { withCancellableProgress } from './cancellation';
 import { EVALUATION_TITLES, PANEL_MAX_PER_CLASS, pickEvaluationInputs, pickEvaluationKind } from './evaluation-inputs';
 import type { EngineClient } from './engine-client';
-import { pickDataFolder, pickImage, pickModel } from './model-picker';
+import { chooseDataFolder } from './data-folder-choice';
+import { pickImage, pickModel } from './model-picker';
 import { VebiPanel } from './panel/vebi-panel';
 import { resolveInsideFolder } from './path-inside';
 import { readResultFile } from './read-result-file';
@@ -46,32 +48,52 @@ export class VebiController implements vscode.Disposable {
 
   // ---- commands ----
 
-  async interpretModel(uri?: vscode.Uri): Promise<void> {
+  /** Interprets a model; `chooseFolder` asks for the data folder even when one is known (Change...). */
+  async interpretModel(uri?: vscode.Uri, options: { chooseFolder?: boolean } = {}): Promise<void> {
     if (!(await this.requireTrust('Interpret Model'))) return;
     const model = await pickModel(uri);
     if (!model) return;
     const modelPath = model.fsPath;
     const settings = readSettings();
-    const dataDir = await pickDataFolder(model, this.context.workspaceState.get<string>(dataFolderKey(modelPath)), settings.dataFolders);
-    if (!dataDir) return;
-    await this.context.workspaceState.update(dataFolderKey(modelPath), dataDir);
+    const choice = await chooseDataFolder(model, {
+      remembered: this.context.workspaceState.get<string>(dataFolderKey(modelPath)),
+      configured: settings.dataFolders,
+      ask: options.chooseFolder ?? false,
+      numClasses: () => this.modelClassCount(modelPath, settings.backend),
+    });
+    if (!choice) return;
+    const dataDir = choice.folder;
     await this.context.workspaceState.update(LAST_MODEL_KEY, modelPath);
     const panel = this.panelFor(modelPath);
     const started = Date.now();
     const outDir = this.paths.interpretationDir(modelPath);
-    const outcome = await this.runJob(`VEBI: interpreting ${vscode.workspace.asRelativePath(model)}`, panel, (signal, report) =>
+    const title = `VEBI: interpreting ${vscode.workspace.asRelativePath(model)} on ${vscode.workspace.asRelativePath(dataDir)}`;
+    const outcome = await this.runJob(title, panel, (signal, report) =>
       this.engine.run(
         { type: 'interpret', job: { modelPath, dataDir, outDir, params: settings.params, backend: settings.backend, onBadFile: settings.onBadFile, cacheDir: this.paths.cacheDir } },
         { signal, onProgress: report, onWarning: (message) => this.warn(message) },
       ),
     );
     if (!outcome || outcome.result.kind !== 'interpretation') return;
+    // Only a folder that ran is remembered: a wrong pick that failed is asked for again.
+    if (choice.source === 'picked') await this.context.workspaceState.update(dataFolderKey(modelPath), dataDir);
     const report = await readResultFile(path.join(outDir, 'report.json'), INTERPRET_REPORT_SCHEMA);
     panel.showInterpretation(report, outDir, outcome.result.cached);
     for (const warning of report.warnings ?? []) this.warn(warning);
     this.log.appendLine(
-      `interpret ${modelPath}: ${Date.now() - started} ms to panel content (${outcome.result.cached ? 'cached' : 'computed'}), engine peak RSS ${outcome.peakRssMB.toFixed(0)} MB, backend ${outcome.result.backend}`,
+      `interpret ${modelPath} on ${dataDir} (${choice.source}): ${Date.now() - started} ms to panel content (${outcome.result.cached ? 'cached' : 'computed'}), engine peak RSS ${outcome.peakRssMB.toFixed(0)} MB, backend ${outcome.result.backend}`,
     );
+  }
+
+  /** The model's class count, read by the engine (for ranking data folders); undefined if it cannot load. */
+  private async modelClassCount(modelPath: string, backend: BackendChoice): Promise<number | undefined> {
+    try {
+      const { result } = await this.engine.run({ type: 'inspect', job: { modelPath, backend } });
+      return result.kind === 'model' ? result.numClasses : undefined;
+    } catch (error) {
+      this.log.appendLine(`inspect ${modelPath}: ${toPlainError(error).message}`);
+      return undefined;
+    }
   }
 
   async explainImage(uri?: vscode.Uri, fromPanel?: VebiPanel): Promise<void> {
@@ -250,6 +272,9 @@ export class VebiController implements vscode.Disposable {
         return;
       case 'evaluate':
         void this.evaluateExplanations(message.kind, undefined, panel);
+        return;
+      case 'changeDataFolder':
+        void this.interpretModel(vscode.Uri.file(panel.modelPath), { chooseFolder: true });
         return;
       default:
         return;

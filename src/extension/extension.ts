@@ -36,7 +36,12 @@ export function activate(context: vscode.ExtensionContext): void {
     { dispose: () => engine.dispose() },
     controller,
     command('vebi.interpretModel', (uri?: vscode.Uri) => controller.interpretModel(uri)),
+    command('vebi.interpretModelOnFolder', (uri?: vscode.Uri) => controller.interpretModel(uri, { chooseFolder: true })),
     command('vebi.explainImage', (uri?: vscode.Uri) => controller.explainImage(uri)),
+    // The explorer and editor-title menus show these twins: a menu shows no category, so their titles say "VEBI:".
+    command('vebi.menu.interpretModel', (uri?: vscode.Uri) => controller.interpretModel(uri)),
+    command('vebi.menu.interpretModelOnFolder', (uri?: vscode.Uri) => controller.interpretModel(uri, { chooseFolder: true })),
+    command('vebi.menu.explainImage', (uri?: vscode.Uri) => controller.explainImage(uri)),
     command('vebi.evaluateExplanations', () => controller.evaluateExplanations()),
     command('vebi.openLastReport', () => controller.openLastReport()),
     command('vebi.exportReport', () => controller.exportReport()),

@@ -5,7 +5,6 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { IMAGE_EXTENSIONS, isImageFileName } from '../shared/image-extensions';
-import { findDatasetFolders } from './dataset-discovery';
 import { readRegularHead, readRegularText, regularFileSize } from './regular-file';
 import { isKerasFileName, isTfjsModelJson, kerasFileProblem, KERAS_SNIFF_BYTES, looksLikeKerasModel, modelJsonProblem, MODEL_JSON_SNIFF_LIMIT } from './model-files';
 
@@ -81,26 +80,6 @@ export async function pickModel(given: vscode.Uri | undefined): Promise<vscode.U
     return undefined;
   }
   return chosen[0];
-}
-
-export async function pickDataFolder(modelUri: vscode.Uri, remembered: string | undefined, configured: Record<string, string>): Promise<string | undefined> {
-  const folder = vscode.workspace.getWorkspaceFolder(modelUri);
-  const relativeModel = vscode.workspace.asRelativePath(modelUri, false);
-  const setting = configured[relativeModel] ?? configured[modelUri.fsPath];
-  if (setting) return folder && !path.isAbsolute(setting) ? path.join(folder.uri.fsPath, setting) : setting;
-  if (remembered) return remembered;
-  const roots = vscode.workspace.workspaceFolders?.map((f) => f.uri.fsPath) ?? [];
-  const candidates = (await Promise.all(roots.map((root) => findDatasetFolders(root)))).flat();
-  const choose = '$(folder-opened) Choose a folder...';
-  const items = [
-    ...candidates.map((c) => ({ label: vscode.workspace.asRelativePath(c.path), description: `${c.classes} class folders`, folder: c.path })),
-    { label: choose, description: 'one sub-folder of images per class', folder: undefined },
-  ];
-  const picked = await vscode.window.showQuickPick(items, { title: `VEBI: labelled image folder for ${relativeModel}`, placeHolder: 'One sub-folder per class, in the model\'s class order' });
-  if (!picked) return undefined;
-  if (picked.folder) return picked.folder;
-  const chosen = await vscode.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, canSelectMany: false, title: 'VEBI: labelled image folder (one sub-folder per class)' });
-  return chosen?.[0]?.fsPath;
 }
 
 export function isImageFile(uri: vscode.Uri): boolean {

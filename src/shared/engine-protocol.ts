@@ -51,7 +51,14 @@ export interface ExportJob {
   outDir: string;
 }
 
+/** What the extension needs to know about a model before a run (to rank data folders): no images read. */
+export interface InspectJob {
+  modelPath: string;
+  backend: BackendChoice;
+}
+
 export type EngineRequest =
+  | { type: 'inspect'; id: number; job: InspectJob }
   | { type: 'interpret'; id: number; job: InterpretJob }
   | { type: 'explain'; id: number; job: ExplainJob }
   | { type: 'evaluate'; id: number; job: EvaluateJob }
@@ -59,6 +66,7 @@ export type EngineRequest =
   | { type: 'cancel'; id: number };
 
 export type EngineResult =
+  | { kind: 'model'; numClasses: number; inputShape: number[] }
   | { kind: 'interpretation'; outDir: string; cached: boolean; backend: string }
   | { kind: 'explanation'; outDir: string; backend: string }
   | { kind: 'evaluation'; evaluation: EvaluationKind; outDir: string; backend: string }
@@ -81,5 +89,5 @@ export function isEngineEvent(value: unknown): value is EngineEvent {
 export function isEngineRequest(value: unknown): value is EngineRequest {
   if (typeof value !== 'object' || value === null) return false;
   const { type, id } = value as { type?: unknown; id?: unknown };
-  return (type === 'interpret' || type === 'explain' || type === 'evaluate' || type === 'export' || type === 'cancel') && typeof id === 'number';
+  return (type === 'inspect' || type === 'interpret' || type === 'explain' || type === 'evaluate' || type === 'export' || type === 'cancel') && typeof id === 'number';
 }

@@ -27,6 +27,8 @@ export interface ShownInterpretation {
   base: string;
   /** True when the result came from the cache. */
   cached: boolean;
+  /** The data folder as the user knows it (workspace-relative when inside the workspace). */
+  dataLabel?: string;
 }
 
 export interface ShownExplanation {
@@ -66,13 +68,15 @@ export type PanelToHost =
   | { type: 'explainUri'; uri: string }
   | { type: 'revealLayer'; layer: string }
   | { type: 'rerun' }
+  /** Interpret again on another data folder (the host asks which). */
+  | { type: 'changeDataFolder' }
   | { type: 'cancel' }
   | { type: 'exportReport' }
   /** Run an evaluation (the host asks for what it needs: an image, a folder). */
   | { type: 'evaluate'; kind: EvaluationKind }
   | { type: 'viewChanged'; view: PanelView };
 
-const PANEL_TO_HOST_TYPES = new Set(['ready', 'pickImage', 'explainDatasetImage', 'explainUri', 'revealLayer', 'rerun', 'cancel', 'exportReport', 'evaluate', 'viewChanged']);
+const PANEL_TO_HOST_TYPES = new Set(['ready', 'pickImage', 'explainDatasetImage', 'explainUri', 'revealLayer', 'rerun', 'changeDataFolder', 'cancel', 'exportReport', 'evaluate', 'viewChanged']);
 const PANEL_VIEWS: readonly PanelView[] = ['overview', 'classes', 'explain', 'evaluation'];
 
 /** Webview messages are untrusted input: check the shape before acting on one. */

@@ -7,7 +7,7 @@ import { cancelledError, toPlainError, VebiError } from '../shared/errors';
 import { isEngineRequest } from '../shared/engine-protocol';
 import type { EngineEvent, EngineRequest } from '../shared/engine-protocol';
 import type { ProgressEvent } from '../shared/progress';
-import { explain, exportReport, interpret } from '../engine';
+import { explain, exportReport, interpret, loadModel, selectBackend } from '../engine';
 import { runEvaluation } from './run-evaluation';
 
 const running = new Map<number, AbortController>();
@@ -29,7 +29,13 @@ async function run(request: Exclude<EngineRequest, { type: 'cancel' }>): Promise
     onWarning: (message: string) => send({ type: 'warning', id: request.id, message }),
   };
   try {
-    if (request.type === 'interpret') {
+    if (request.type === 'inspect') {
+      await selectBackend(request.job.backend);
+      const model = await loadModel(request.job.modelPath);
+      const result = { kind: 'model' as const, numClasses: model.numClasses, inputShape: [...model.inputShape] };
+      model.dispose();
+      send({ type: 'done', id: request.id, result, peakRssMB: peakRssMB() });
+    } else if (request.type === 'interpret') {
       const { job } = request;
       const result = await interpret({ modelPath: job.modelPath, dataDir: job.dataDir, outDir: job.outDir, params: job.params, backend: job.backend, onBadFile: job.onBadFile, cacheDir: job.cacheDir }, hooks);
       send({ type: 'done', id: request.id, result: { kind: 'interpretation', outDir: result.outDir, cached: result.cached, backend: result.report.backend }, peakRssMB: peakRssMB() });

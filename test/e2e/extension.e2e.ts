@@ -17,7 +17,7 @@ const ROOT = path.resolve(__dirname, '..', '..');
 const WORKSPACE = process.env.VEBI_E2E_WORKSPACE ?? '';
 const VSIX = path.resolve(process.env.VEBI_E2E_VSIX ?? path.join(ROOT, 'vebi-vscode.vsix'));
 
-const COMMANDS = ['VEBI: Interpret Model', 'VEBI: Explain Image', 'VEBI: Evaluate Explanations', 'VEBI: Open Last Report', 'VEBI: Export Report', 'VEBI: Clear Cached Results'];
+const COMMANDS = ['VEBI: Interpret Model', 'VEBI: Interpret Model on Another Data Folder...', 'VEBI: Explain Image', 'VEBI: Evaluate Explanations', 'VEBI: Open Last Report', 'VEBI: Export Report', 'VEBI: Clear Cached Results'];
 /** The engine runs tfjs-wasm in a child of code-server's extension host; first runs load wasm and sharp. */
 const RUN_TIMEOUT = 120_000;
 const UI_TIMEOUT = 30_000;
@@ -238,6 +238,40 @@ describe('VEBI in a real VS Code (code-server)', { timeout: 15 * 60_000 }, () =>
     await vscode.screenshot('evaluate-ablation');
     const errors = (await vscode.notifications()).filter((text) => /error|failed/i.test(text));
     assert.deepEqual(errors, [], 'no error notification');
+  });
+
+  scenario('a wrong data folder is warned about and changed from the panel; the folder that ran is remembered', async (vscode) => {
+    await vscode.quickOpen('model-b/model.json');
+    await vscode.runCommand('VEBI: Interpret Model');
+    const title = vscode.quickInput().locator('.quick-input-title', { hasText: 'VEBI: labelled image folder for model-b/model.json' });
+    await title.waitFor({ state: 'visible', timeout: UI_TIMEOUT });
+    // Ranked by fit: every candidate says how its class folders compare with the model's 4 classes.
+    const rows = vscode.quickInput().locator('.quick-input-list .monaco-list-row');
+    await waitFor('ranked candidates', async () => ((await rows.filter({ hasText: 'as the model has' }).count()) >= 3 ? true : undefined), UI_TIMEOUT);
+    await vscode.screenshot('change-folder-first-pick');
+    await vscode.pick('data-wrong');
+    const app = await panel('model-b');
+    const warnings = app.locator('[data-testid="report-warnings"]');
+    await warnings.waitFor({ state: 'visible', timeout: RUN_TIMEOUT });
+    assert.match((await warnings.textContent()) ?? '', /near chance/);
+    assert.equal((await app.locator('[data-testid="data-folder"]').textContent())?.trim(), 'data-wrong');
+    await vscode.screenshot('change-folder-wrong-warned');
+
+    await app.locator('[data-testid="change-data-folder"]').click();
+    await title.waitFor({ state: 'visible', timeout: UI_TIMEOUT });
+    await waitFor('the current folder marked', async () => ((await rows.filter({ hasText: '(current)' }).count()) === 1 ? true : undefined), UI_TIMEOUT);
+    assert.match((await rows.filter({ hasText: '(current)' }).textContent()) ?? '', /data-wrong/);
+    await vscode.pick('data');
+    await waitFor('the panel on data', async () => ((await app.locator('[data-testid="data-folder"]').textContent())?.trim() === 'data' ? true : undefined), RUN_TIMEOUT);
+    assert.equal(await warnings.count(), 0, 'no warning on the right folder');
+    await vscode.screenshot('change-folder-changed');
+
+    // Interpret again: the folder that ran is used without asking, and the notification names it.
+    await vscode.quickOpen('model-b/model.json');
+    await vscode.runCommand('VEBI: Interpret Model');
+    const progress = vscode.notification(/VEBI: interpreting model-b\/model\.json on data\b/);
+    const asked = await waitFor('a run or a question', async () => ((await title.isVisible()) ? 'asked' : (await progress.isVisible()) || (await app.locator('[data-testid="data-folder"]').textContent())?.trim() === 'data' ? 'ran' : undefined), UI_TIMEOUT);
+    assert.equal(asked, 'ran');
   });
 
   scenario('a long run is cancelled from its notification', async (vscode) => {

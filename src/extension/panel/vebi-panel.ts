@@ -3,7 +3,6 @@
  * it on the webview's `ready` (first load, re-show, window reload), and forwards checked webview
  * messages to the controller.
  */
-import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { PlainError } from '../../shared/errors';
 import { parsePanelMessage } from '../../shared/panel-protocol';
@@ -11,6 +10,7 @@ import type { HostToPanel, PanelState, PanelToHost, PanelView, ShownEvaluation, 
 import type { ProgressEvent } from '../../shared/progress';
 import type { ExplanationReport, InterpretReport } from '../../shared/report';
 import { buildPanelHtml } from './panel-html';
+import { panelLabel } from './panel-label';
 
 export const PANEL_VIEW_TYPE = 'vebi.panel';
 
@@ -72,7 +72,7 @@ export class VebiPanel {
   }
 
   showInterpretation(report: InterpretReport, reportDir: string, cached: boolean): void {
-    const interpretation: ShownInterpretation = { report, base: this.folderUri(reportDir), cached };
+    const interpretation: ShownInterpretation = { report, base: this.folderUri(reportDir), cached, dataLabel: vscode.workspace.asRelativePath(report.data.path) };
     this.state = { ...this.state, interpretation, progress: undefined, error: undefined };
     void this.post({ type: 'interpretation', interpretation });
   }
@@ -130,5 +130,5 @@ export class VebiPanel {
 }
 
 export function panelTitle(modelPath: string): string {
-  return `VEBI: ${path.basename(path.dirname(modelPath))}`;
+  return `VEBI: ${panelLabel(vscode.workspace.asRelativePath(modelPath, false))}`;
 }

@@ -1,6 +1,7 @@
 /** The interpretation at a glance: model, data, accuracy, parameters and timings, as label/value pairs. */
 import type { ShownInterpretation } from '../../../src/shared/panel-protocol';
-import { h, type Child } from '../dom';
+import { h, linkButton, type Child } from '../dom';
+import type { ViewContext } from '../view-context';
 import { baseName, formatInteger, formatPercent, formatPreprocessing, formatShape, formatTimings } from '../format';
 import { backendLabel } from '../../../src/shared/report';
 
@@ -12,7 +13,7 @@ function muted(text: string): HTMLElement {
   return h('span', { class: 'muted' }, text);
 }
 
-export function modelSummary(shown: ShownInterpretation): HTMLElement {
+export function modelSummary(shown: ShownInterpretation, ctx: ViewContext): HTMLElement {
   const { report } = shown;
   const featureLayers = report.model.layers.filter((l) => l.isFeature);
   const { params, data } = report;
@@ -26,7 +27,12 @@ export function modelSummary(shown: ShownInterpretation): HTMLElement {
       pair('Backend', backendLabel(report)),
     ),
     h('dl', { class: 'kv', 'aria-label': 'Data' },
-      pair('Data', h('span', { class: 'path', title: data.path }, baseName(data.path))),
+      pair(
+        'Data',
+        h('span', { class: 'path', title: data.path, 'data-testid': 'data-folder' }, shown.dataLabel ?? baseName(data.path)),
+        ' ',
+        linkButton('Change\u2026', 'Interpret again on another labelled folder', () => ctx.post({ type: 'changeDataFolder' }), { 'data-testid': 'change-data-folder' }),
+      ),
       pair('Images', formatInteger(data.numImages), data.skipped.length ? h('span', { class: 'warning-text' }, ` (${formatInteger(data.skipped.length)} skipped)`) : muted(' (none skipped)')),
       pair('Accuracy', h('strong', null, formatPercent(data.accuracy, 2)), muted(' top-1 on this folder')),
       pair('Labels', params.labels === 'gt' ? 'ground truth (folder names)' : "the model's predictions"),

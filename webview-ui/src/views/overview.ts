@@ -1,5 +1,5 @@
 /** Overview: what was interpreted, how well the model does, and where the relevant features live. */
-import { h } from '../dom';
+import { h, linkButton } from '../dom';
 import { formatInteger } from '../format';
 import { classLayerTable } from '../components/class-layer-table';
 import { layerChart } from '../components/layer-chart';
@@ -24,11 +24,12 @@ export function overviewView(ctx: ViewContext): HTMLElement {
   const warnings = report.warnings?.length
     ? h('div', { class: 'report-warnings', role: 'status', 'data-testid': 'report-warnings' },
         h('strong', null, 'Check the inputs'),
-        h('ul', null, report.warnings.map((w) => h('li', null, w))))
+        h('ul', null, report.warnings.map((w) => h('li', null, w))),
+        linkButton('Interpret on another data folder\u2026', 'Pick another labelled folder and interpret again', () => ctx.post({ type: 'changeDataFolder' }), { 'data-testid': 'warnings-change-data-folder' }))
     : null;
   return h('div', { class: 'view view--overview' },
     warnings,
-    modelSummary(shown),
+    modelSummary(shown, ctx),
     skippedList,
     section('Relevant features per class and layer', layerChart(report, ctx), classLayerTable(report, ctx)),
     section('Layers', layerTable(report, ctx)),
