@@ -1,8 +1,9 @@
 /**
- * The documented default parameters (README "The command line" and "The method", method.md sections
- * 2-4) pinned to their values, and the places that repeat them (the CLI's usage text, the README's
- * copy of it, the extension's settings in package.json) checked against the constants, so that a
- * changed default shows here instead of silently changing every explanation.
+ * The documented default parameters (docs/cli.md "The command line" and docs/method.md "The method
+ * as implemented", moved there from the README; method.md sections 2-4) pinned to their values, and
+ * the places that repeat them (the CLI's usage text, docs/cli.md's copy of it, the extension's
+ * settings in package.json) checked against the constants, so that a changed default shows here
+ * instead of silently changing every explanation.
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -13,7 +14,8 @@ import { DEFAULT_EXPLAIN_PARAMS, DEFAULT_INTERPRET_PARAMS } from '../../src/shar
 import { EXPLAIN_PARAMS_SCHEMA, INTERPRET_PARAMS_SCHEMA } from '../../src/shared/schemas/params';
 
 const root = path.resolve(__dirname, '..', '..');
-const readme = readFileSync(path.join(root, 'README.md'), 'utf8');
+const cliDoc = readFileSync(path.join(root, 'docs', 'cli.md'), 'utf8');
+const methodDoc = readFileSync(path.join(root, 'docs', 'method.md'), 'utf8');
 
 /** The number in "(default N)" on the usage line of `option` in a help text. */
 function documentedDefault(text: string, option: string): string {
@@ -46,7 +48,7 @@ describe('documented defaults', () => {
 
   for (const [name, text] of [
     ['CLI usage', USAGE],
-    ['README', readme],
+    ['docs/cli.md', cliDoc],
   ] as const) {
     it(`the ${name} states the same defaults as the constants`, () => {
       assert.equal(documentedDefault(text, '--mu N'), String(DEFAULT_INTERPRET_PARAMS.mu));
@@ -61,10 +63,10 @@ describe('documented defaults', () => {
     });
   }
 
-  it("the README's method section: mu = 10, k = 16, the top 3", () => {
-    assert.match(readme, /`mu = 10` by default/);
-    assert.match(readme, /top-k images \(k = 16\)/);
-    assert.match(readme, /keep the top 3 with score > 0/);
+  it("docs/method.md's method section: mu = 10, k = 16, the top 3", () => {
+    assert.match(methodDoc, /`mu = 10` by default/);
+    assert.match(methodDoc, /top-k images \(k = 16\)/);
+    assert.match(methodDoc, /keep the top 3 with score > 0/);
   });
 
   it("the extension's settings (package.json) default to the same values", () => {
