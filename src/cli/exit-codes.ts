@@ -1,4 +1,4 @@
-/** Exit codes of the `vebi` command (documented in the README). */
+/** Exit codes of the `vebi` command (documented in docs/cli.md). */
 import type { VebiErrorCode } from '../shared/errors';
 
 export const EXIT = {

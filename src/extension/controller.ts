@@ -21,7 +21,7 @@ import { EVALUATION_TITLES, PANEL_MAX_PER_CLASS, pickEvaluationInputs, pickEvalu
 import type { EngineClient } from './engine-client';
 import { chooseDataFolder } from './data-folder-choice';
 import { pickImage, pickModel } from './model-picker';
-import { VebiPanel } from './panel/vebi-panel';
+import { panelTitle, VebiPanel } from './panel/vebi-panel';
 import { resolveInsideFolder } from './path-inside';
 import { readResultFile } from './read-result-file';
 import { revealLayerInCode } from './reveal-layer';
@@ -35,7 +35,11 @@ const dataFolderKey = (modelPath: string) => `vebi.dataFolder:${modelPath}`;
 export class VebiController implements vscode.Disposable {
   private readonly panels = new Map<string, VebiPanel>();
   private readonly paths: StoragePaths;
-  private running: AbortController | undefined;
+  private running: { controller: AbortController; panel: VebiPanel } | undefined;
+  /** Runs aborted because a newer command replaced them. */
+  private readonly replaced = new WeakSet<AbortController>();
+  /** Interpretations under way, by model: an explanation of that model waits for its report. */
+  private readonly interpreting = new Map<string, Promise<unknown>>();
 
   constructor(
     private readonly context: vscode.ExtensionContext,
@@ -68,12 +72,16 @@ export class VebiController implements vscode.Disposable {
     const started = Date.now();
     const outDir = this.paths.interpretationDir(modelPath);
     const title = `VEBI: interpreting ${vscode.workspace.asRelativePath(model)} on ${vscode.workspace.asRelativePath(dataDir)}`;
-    const outcome = await this.runJob(title, panel, (signal, report) =>
+    const run = this.runJob(title, panel, (signal, report) =>
       this.engine.run(
         { type: 'interpret', job: { modelPath, dataDir, outDir, params: settings.params, backend: settings.backend, onBadFile: settings.onBadFile, cacheDir: this.paths.cacheDir } },
         { signal, onProgress: report, onWarning: (message) => this.warn(message) },
       ),
     );
+    this.interpreting.set(modelPath, run);
+    const outcome = await run.finally(() => {
+      if (this.interpreting.get(modelPath) === run) this.interpreting.delete(modelPath);
+    });
     if (!outcome || outcome.result.kind !== 'interpretation') return;
     // Only a folder that ran is remembered: a wrong pick that failed is asked for again.
     if (choice.source === 'picked') await this.context.workspaceState.update(dataFolderKey(modelPath), dataDir);
@@ -170,8 +178,10 @@ export class VebiController implements vscode.Disposable {
   }
 
   async clearCache(): Promise<void> {
-    this.running?.abort();
+    this.running?.controller.abort();
     await fs.rm(this.storageDir, { recursive: true, force: true });
+    // Open panels pointed at the removed files: they say so instead of showing broken images.
+    for (const panel of this.panels.values()) panel.clearResults('The cached results were cleared. Re-run to interpret this model again.');
     void vscode.window.showInformationMessage('VEBI: cached results cleared. The next run recomputes.');
   }
 
@@ -185,9 +195,11 @@ export class VebiController implements vscode.Disposable {
   /** Restores a panel after a window reload (the serializer). */
   async restorePanel(webviewPanel: vscode.WebviewPanel, state: unknown): Promise<void> {
     const saved = typeof state === 'object' && state !== null ? (state as { modelPath?: unknown }).modelPath : undefined;
-    const modelPath = typeof saved === 'string' ? saved : this.context.workspaceState.get<string>(LAST_MODEL_KEY);
-    if (!modelPath) {
-      webviewPanel.dispose();
+    const last = this.context.workspaceState.get<string>(LAST_MODEL_KEY);
+    // A state saved by an older build names no model: the last model only if the tab's title is its own.
+    const modelPath = typeof saved === 'string' ? saved : last && webviewPanel.title === panelTitle(last) ? last : undefined;
+    if (!modelPath || this.panels.has(modelPath)) {
+      webviewPanel.dispose(); // never show one model's results under another's title, nor one model twice
       return;
     }
     const panel = new VebiPanel(webviewPanel, this.context.extensionUri, modelPath, this.modelStorage(modelPath), (p, m) => this.onPanelMessage(p, m));
@@ -199,12 +211,36 @@ export class VebiController implements vscode.Disposable {
 
   /** The model the command works on and its interpretation; offers to interpret when there is none. */
   private async interpretedModel(fromPanel: VebiPanel | undefined, why: string): Promise<{ modelPath: string; reportDir: string } | undefined> {
-    const modelPath = fromPanel?.modelPath ?? this.context.workspaceState.get<string>(LAST_MODEL_KEY);
+    const modelPath = fromPanel ? fromPanel.modelPath : await this.commandModel(why);
+    if (modelPath === null) return undefined; // the user dismissed the question
+    const running = modelPath ? this.interpreting.get(modelPath) : undefined;
+    if (running && modelPath) {
+      // Explain (or evaluate) during the model's interpretation: wait for its report rather than replace the run.
+      await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `VEBI: waiting for the interpretation of ${vscode.workspace.asRelativePath(modelPath)}` }, () => running.catch(() => undefined));
+    }
     const reportDir = modelPath ? this.paths.interpretationDir(modelPath) : undefined;
     if (modelPath && reportDir && (await exists(path.join(reportDir, 'report.json')))) return { modelPath, reportDir };
     const action = await vscode.window.showErrorMessage(`VEBI: no interpreted model yet. Run "VEBI: Interpret Model" on a model first; ${why}.`, 'Interpret Model');
     if (action) await vscode.commands.executeCommand('vebi.interpretModel');
     return undefined;
+  }
+
+  /**
+   * The model a palette or menu command works on: the active VEBI panel's; the only open panel's;
+   * with several open, the user says which (null when they dismiss the question); with none, the
+   * last interpreted model.
+   */
+  private async commandModel(why: string): Promise<string | undefined | null> {
+    const open = [...this.panels.values()];
+    const active = open.find((p) => p.panel.active);
+    if (active) return active.modelPath;
+    if (open.length === 1) return open[0].modelPath;
+    if (open.length === 0) return this.context.workspaceState.get<string>(LAST_MODEL_KEY);
+    const picked = await vscode.window.showQuickPick(
+      open.map((p) => ({ label: vscode.workspace.asRelativePath(p.modelPath), description: p.panel.title, modelPath: p.modelPath })),
+      { title: 'VEBI: which model?', placeHolder: `${open.length} models have a VEBI panel open; ${why}` },
+    );
+    return picked ? picked.modelPath : null;
   }
 
   /** Shows the stored result of one evaluation of the panel's model, if there is one. */
@@ -238,7 +274,7 @@ export class VebiController implements vscode.Disposable {
   private onPanelMessage(panel: VebiPanel, message: PanelToHost): void {
     switch (message.type) {
       case 'cancel':
-        this.running?.abort();
+        this.running?.controller.abort();
         return;
       case 'rerun':
         void this.interpretModel(vscode.Uri.file(panel.modelPath));
@@ -284,9 +320,13 @@ export class VebiController implements vscode.Disposable {
   // ---- running jobs ----
 
   private async runJob<T>(title: string, panel: VebiPanel, job: (signal: AbortSignal, report: (event: ProgressEvent) => void) => Promise<T>): Promise<T | undefined> {
-    this.running?.abort(); // one run at a time: a new command replaces the running one
+    // One run at a time: a new command replaces the running one, which then ends quietly.
+    if (this.running) {
+      this.replaced.add(this.running.controller);
+      this.running.controller.abort();
+    }
     const controller = new AbortController();
-    this.running = controller;
+    this.running = { controller, panel };
     panel.showError(undefined);
     try {
       return await withCancellableProgress(
@@ -299,11 +339,15 @@ export class VebiController implements vscode.Disposable {
         controller.signal,
       );
     } catch (error) {
-      this.reportFailure(panel, toPlainError(error));
+      // A run replaced by a newer one is not a failure: no CANCELLED banner over the newer run's results.
+      if (this.replaced.has(controller)) this.log.appendLine(`${title}: replaced by a newer run`);
+      else this.reportFailure(panel, toPlainError(error));
       return undefined;
     } finally {
-      if (this.running === controller) this.running = undefined;
-      panel.showProgress(undefined);
+      const current = this.running?.controller === controller;
+      if (current) this.running = undefined;
+      // The newer run on the same panel keeps its progress bar.
+      if (current || this.running?.panel !== panel) panel.showProgress(undefined);
     }
   }
 
@@ -334,7 +378,7 @@ export class VebiController implements vscode.Disposable {
   }
 
   dispose(): void {
-    this.running?.abort();
+    this.running?.controller.abort();
     for (const panel of this.panels.values()) panel.panel.dispose();
   }
 }

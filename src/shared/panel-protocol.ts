@@ -47,6 +47,8 @@ export interface PanelState {
   progress?: ProgressEvent;
   error?: PlainError;
   view: PanelView;
+  /** Why the panel has no results although it had some (the cached results were cleared). */
+  notice?: string;
 }
 
 export type HostToPanel =

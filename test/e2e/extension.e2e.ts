@@ -274,6 +274,53 @@ describe('VEBI in a real VS Code (code-server)', { timeout: 15 * 60_000 }, () =>
     assert.equal(asked, 'ran');
   });
 
+  scenario('several models: Explain asks which, a window reload reopens each panel on its own model, Clear Cached Results empties every panel', async (vscode) => {
+    // Open by now: the panels of model, keras-app, notebook-app and model-b; the image editor is active, not a panel.
+    await vscode.quickOpen(manifest.explainImage);
+    await vscode.page.locator('.tabs-container .tab', { hasText: path.basename(manifest.explainImage) }).first().waitFor({ state: 'visible', timeout: UI_TIMEOUT });
+    await vscode.runCommand('VEBI: Explain Image');
+    await vscode.quickInput().locator('.quick-input-title', { hasText: 'VEBI: which model?' }).waitFor({ state: 'visible', timeout: UI_TIMEOUT });
+    await vscode.screenshot('two-models-which-model');
+    await vscode.pick('keras-app/model.json');
+    const keras = await panel('keras-app');
+    await keras.locator('img[data-testid="explain-heatmap"]').waitFor({ state: 'visible', timeout: RUN_TIMEOUT });
+    assert.match((await keras.locator('.app-header__model').textContent()) ?? '', /keras-app\/model\.json/);
+    await vscode.screenshot('two-models-explained-by-chosen');
+
+    await vscode.runCommand('Developer: Reload Window');
+    await vscode.page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout: RUN_TIMEOUT });
+    for (const folder of ['keras-app', 'model-b']) {
+      await vscode.page.locator('.tabs-container .tab', { hasText: `VEBI: ${folder}` }).first().click({ timeout: RUN_TIMEOUT });
+      const restored = await panel(folder);
+      await waitFor(`the restored ${folder} panel on its own model`, async () => ((await restored.locator('.app-header__model').textContent())?.includes(`${folder}/model.json`) ? true : undefined), RUN_TIMEOUT);
+      await vscode.screenshot(`reload-restored-${folder}`);
+    }
+
+    await vscode.runCommand('VEBI: Clear Cached Results');
+    const cleared = await panel('model-b');
+    await cleared.locator('[data-testid="panel-notice"]').waitFor({ state: 'visible', timeout: UI_TIMEOUT });
+    assert.equal(await cleared.locator('img').count(), 0, 'no image left pointing at removed files');
+    await vscode.screenshot('clear-cache-open-panel');
+  });
+
+  scenario('Explain during an Interpret waits for the report; a second Interpret leaves no CANCELLED banner', async (vscode) => {
+    // After Clear Cached Results nothing is cached: this interpretation computes.
+    await vscode.quickOpen('model-b/model.json');
+    await vscode.runCommand('VEBI: Interpret Model');
+    const app = await panel('model-b');
+    await vscode.notification(/VEBI: interpreting model-b/).waitFor({ state: 'visible', timeout: UI_TIMEOUT });
+    await vscode.runCommand('VEBI: Interpret Model'); // replaces the first run
+    await vscode.quickOpen(manifest.explainImage);
+    await vscode.runCommand('VEBI: Explain Image');
+    const which = vscode.quickInput().locator('.quick-input-title', { hasText: 'VEBI: which model?' });
+    if (await which.isVisible({ timeout: 3_000 }).catch(() => false)) await vscode.pick('model-b/model.json');
+    await app.locator('img[data-testid="explain-heatmap"]').waitFor({ state: 'visible', timeout: RUN_TIMEOUT });
+    assert.equal(await app.locator('[data-testid="error"]').filter({ visible: true }).count(), 0, 'no error banner (no stale CANCELLED)');
+    const stale = (await vscode.notifications()).filter((text) => /no interpreted model|cancelled/i.test(text));
+    assert.deepEqual(stale, [], 'no "no interpreted model yet" and no cancel notice');
+    await vscode.screenshot('explain-during-interpret');
+  });
+
   scenario('a long run is cancelled from its notification', async (vscode) => {
     await vscode.quickOpen('model-large/model.json');
     await vscode.runCommand('VEBI: Interpret Model');

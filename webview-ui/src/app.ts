@@ -80,6 +80,8 @@ export class PanelApp implements ViewContext {
     switch (change) {
       case 'all':
         this.initialised = true;
+        // Kept in the webview's saved state: the host's serializer reopens this panel on its own model.
+        if (this.state.panel.modelPath && this.ui.modelPath !== this.state.panel.modelPath) this.updateUi({ modelPath: this.state.panel.modelPath });
         this.renderAll();
         return;
       case 'progress':

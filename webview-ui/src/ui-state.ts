@@ -14,6 +14,8 @@ export interface UiState {
   scroll: Record<PanelView, number>;
   /** Dataset-relative path last chosen in the Explain view's picker. */
   datasetImage?: string;
+  /** The panel's model: after a window reload the host reopens the panel on it (not on the last model used). */
+  modelPath?: string;
 }
 
 export const PANEL_VIEWS: readonly PanelView[] = ['overview', 'classes', 'explain', 'evaluation'];
@@ -43,5 +45,6 @@ export function parseUiState(raw: unknown): UiState {
       evaluation: finite(scroll.evaluation, 0, 0, Number.MAX_SAFE_INTEGER),
     },
     datasetImage: typeof value.datasetImage === 'string' ? value.datasetImage : undefined,
+    modelPath: typeof value.modelPath === 'string' && value.modelPath.length > 0 ? value.modelPath : undefined,
   };
 }

@@ -113,7 +113,7 @@ export async function readRegularText(file: string, options: SafeReadOptions): P
   return (await readRegularFile(file, options)).toString('utf8').replace(/^\uFEFF/, '');
 }
 
-/** Size limits of the files VEBI reads (see README, Safety). */
+/** Size limits of the files VEBI reads (see docs/cli.md, Safety). */
 export const LIMITS = {
   /** model.json, vebi.json, report.json and other JSON files VEBI reads back. */
   jsonBytes: 256 * 1024 * 1024,

@@ -66,6 +66,12 @@ export class VebiPanel {
     this.panel.reveal(this.panel.viewColumn ?? vscode.ViewColumn.Beside, true); // stay in its group
   }
 
+  /** Drops every result shown (their files are gone) and says why; a run in progress keeps its progress. */
+  clearResults(notice: string): void {
+    this.state = { modelPath: this.modelPath, view: 'overview', notice, progress: this.state.progress };
+    void this.post({ type: 'init', state: this.state });
+  }
+
   /** The layer names of the model's shown interpretation ([] before one is shown). */
   layerNames(): string[] {
     return this.state.interpretation?.report.model.layers.map((l) => l.name) ?? [];
@@ -73,7 +79,7 @@ export class VebiPanel {
 
   showInterpretation(report: InterpretReport, reportDir: string, cached: boolean): void {
     const interpretation: ShownInterpretation = { report, base: this.folderUri(reportDir), cached, dataLabel: vscode.workspace.asRelativePath(report.data.path) };
-    this.state = { ...this.state, interpretation, progress: undefined, error: undefined };
+    this.state = { ...this.state, interpretation, progress: undefined, error: undefined, notice: undefined };
     void this.post({ type: 'interpretation', interpretation });
   }
 

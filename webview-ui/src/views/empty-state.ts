@@ -13,7 +13,9 @@ function explainButton(ctx: ViewContext): HTMLElement {
 export function emptyState(ctx: ViewContext, view: PanelView): HTMLElement {
   const running = ctx.state.panel.progress !== undefined;
   const what = view === 'explain' ? 'an explanation' : 'an interpretation';
+  const notice = ctx.state.panel.notice;
   return h('div', { class: 'empty-state', 'data-testid': 'empty-state' },
+    notice && !running ? h('p', { class: 'notice', role: 'status', 'data-testid': 'panel-notice' }, notice) : null,
     h('h2', null, running ? 'Working on it\u2026' : `No ${what === 'an explanation' ? 'explanation' : 'interpretation'} yet`),
     running
       ? h('p', null, 'Results appear here as soon as the run above finishes.')
