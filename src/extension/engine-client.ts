@@ -8,7 +8,7 @@ import { fork } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { VebiError, cancelledError, fromPlainError } from '../shared/errors';
 import { isEngineEvent } from '../shared/engine-protocol';
-import type { EngineEvent, EngineRequest, EngineResult, EvaluateJob, ExplainJob, ExportJob, InspectJob, InterpretJob } from '../shared/engine-protocol';
+import type { EngineEvent, EngineRequest, EngineResult, EvaluateJob, ExplainJob, ExportJob, FlowersJob, InspectJob, InterpretJob } from '../shared/engine-protocol';
 import type { ProgressListener } from '../shared/progress';
 
 export interface EngineClientOptions {
@@ -20,7 +20,7 @@ export interface EngineClientOptions {
   cancelGraceMs?: number;
 }
 
-export type EngineJob = { type: 'inspect'; job: InspectJob } | { type: 'interpret'; job: InterpretJob } | { type: 'explain'; job: ExplainJob } | { type: 'evaluate'; job: EvaluateJob } | { type: 'export'; job: ExportJob };
+export type EngineJob = { type: 'inspect'; job: InspectJob } | { type: 'flowers'; job: FlowersJob } | { type: 'interpret'; job: InterpretJob } | { type: 'explain'; job: ExplainJob } | { type: 'evaluate'; job: EvaluateJob } | { type: 'export'; job: ExportJob };
 
 export interface EngineOutcome {
   result: EngineResult;

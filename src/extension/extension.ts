@@ -6,6 +6,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { toPlainError } from '../shared/errors';
+import { generateFlowersBenchmark, openCliTerminal } from './benchmark-and-cli';
 import { VebiController } from './controller';
 import { EngineClient } from './engine-client';
 import { findModelFiles } from './model-picker';
@@ -46,6 +47,17 @@ export function activate(context: vscode.ExtensionContext): void {
     command('vebi.openLastReport', () => controller.openLastReport()),
     command('vebi.exportReport', () => controller.exportReport()),
     command('vebi.clearCache', () => controller.clearCache()),
+    vscode.commands.registerCommand('vebi.generateFlowers', async () => {
+      try {
+        return await generateFlowersBenchmark(engine, log);
+      } catch (error) {
+        const plain = toPlainError(error);
+        log.appendLine(`vebi.generateFlowers failed: ${plain.code}: ${plain.message}`);
+        void vscode.window.showErrorMessage(`VEBI: ${plain.code === 'CANCELLED' ? 'generation cancelled; nothing was written.' : plain.message}`);
+        return undefined;
+      }
+    }),
+    command('vebi.openCliTerminal', () => openCliTerminal(context)),
     vscode.window.registerWebviewPanelSerializer(PANEL_VIEW_TYPE, {
       deserializeWebviewPanel: (panel, state: unknown) => controller.restorePanel(panel, state),
     }),

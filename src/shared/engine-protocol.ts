@@ -57,8 +57,18 @@ export interface InspectJob {
   backend: BackendChoice;
 }
 
+/** Generate the an8Flower-style benchmark (images/, masks/, dataset.json) into `outDir`. */
+export interface FlowersJob {
+  outDir: string;
+  variant: 'single-6c' | 'double-12c';
+  perClass: number;
+  size: number;
+  seed: number;
+}
+
 export type EngineRequest =
   | { type: 'inspect'; id: number; job: InspectJob }
+  | { type: 'flowers'; id: number; job: FlowersJob }
   | { type: 'interpret'; id: number; job: InterpretJob }
   | { type: 'explain'; id: number; job: ExplainJob }
   | { type: 'evaluate'; id: number; job: EvaluateJob }
@@ -67,6 +77,7 @@ export type EngineRequest =
 
 export type EngineResult =
   | { kind: 'model'; numClasses: number; inputShape: number[] }
+  | { kind: 'flowers'; outDir: string; images: number; classes: string[] }
   | { kind: 'interpretation'; outDir: string; cached: boolean; backend: string }
   | { kind: 'explanation'; outDir: string; backend: string }
   | { kind: 'evaluation'; evaluation: EvaluationKind; outDir: string; backend: string }
@@ -89,5 +100,5 @@ export function isEngineEvent(value: unknown): value is EngineEvent {
 export function isEngineRequest(value: unknown): value is EngineRequest {
   if (typeof value !== 'object' || value === null) return false;
   const { type, id } = value as { type?: unknown; id?: unknown };
-  return (type === 'inspect' || type === 'interpret' || type === 'explain' || type === 'evaluate' || type === 'export' || type === 'cancel') && typeof id === 'number';
+  return (type === 'inspect' || type === 'flowers' || type === 'interpret' || type === 'explain' || type === 'evaluate' || type === 'export' || type === 'cancel') && typeof id === 'number';
 }

@@ -8,6 +8,7 @@ import { isEngineRequest } from '../shared/engine-protocol';
 import type { EngineEvent, EngineRequest } from '../shared/engine-protocol';
 import type { ProgressEvent } from '../shared/progress';
 import { explain, exportReport, interpret, loadModel, selectBackend } from '../engine';
+import { generateFlowers } from '../engine/datasets';
 import { runEvaluation } from './run-evaluation';
 
 const running = new Map<number, AbortController>();
@@ -35,6 +36,9 @@ async function run(request: Exclude<EngineRequest, { type: 'cancel' }>): Promise
       const result = { kind: 'model' as const, numClasses: model.numClasses, inputShape: [...model.inputShape] };
       model.dispose();
       send({ type: 'done', id: request.id, result, peakRssMB: peakRssMB() });
+    } else if (request.type === 'flowers') {
+      const made = await generateFlowers(request.job, hooks);
+      send({ type: 'done', id: request.id, result: { kind: 'flowers', outDir: made.outDir, images: made.images, classes: made.classes.map((c) => c.name) }, peakRssMB: peakRssMB() });
     } else if (request.type === 'interpret') {
       const { job } = request;
       const result = await interpret({ modelPath: job.modelPath, dataDir: job.dataDir, outDir: job.outDir, params: job.params, backend: job.backend, onBadFile: job.onBadFile, cacheDir: job.cacheDir }, hooks);

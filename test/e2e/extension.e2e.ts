@@ -7,6 +7,7 @@
  *   VEBI_E2E_VSIX       the package to install (default: vebi-vscode.vsix at the repo root)
  */
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -17,7 +18,7 @@ const ROOT = path.resolve(__dirname, '..', '..');
 const WORKSPACE = process.env.VEBI_E2E_WORKSPACE ?? '';
 const VSIX = path.resolve(process.env.VEBI_E2E_VSIX ?? path.join(ROOT, 'vebi-vscode.vsix'));
 
-const COMMANDS = ['VEBI: Interpret Model', 'VEBI: Interpret Model on Another Data Folder...', 'VEBI: Explain Image', 'VEBI: Evaluate Explanations', 'VEBI: Open Last Report', 'VEBI: Export Report', 'VEBI: Clear Cached Results'];
+const COMMANDS = ['VEBI: Interpret Model', 'VEBI: Interpret Model on Another Data Folder...', 'VEBI: Explain Image', 'VEBI: Evaluate Explanations', 'VEBI: Open Last Report', 'VEBI: Export Report', 'VEBI: Clear Cached Results', 'VEBI: Generate the Flowers Benchmark (images with part masks)...', 'VEBI: Open a Terminal with the vebi Command Line'];
 /** The engine runs tfjs-wasm in a child of code-server's extension host; first runs load wasm and sharp. */
 const RUN_TIMEOUT = 120_000;
 const UI_TIMEOUT = 30_000;
@@ -155,39 +156,6 @@ describe('VEBI in a real VS Code (code-server)', { timeout: 15 * 60_000 }, () =>
     assert.ok(await line.first().isVisible(), "the line with name='fc' is on screen");
   });
 
-  /** Interprets `folder`/model.json (its data folder is preset) and clicks `layer` in the Overview's layer table. */
-  const clickLayerOfNewPanel = async (vscode: VsCode, folder: string, layer: string): Promise<Locator> => {
-    await vscode.quickOpen(`${folder}/model.json`);
-    await vscode.runCommand('VEBI: Interpret Model');
-    const app = await panel(folder);
-    await app.locator('vscode-tabs').waitFor({ state: 'visible', timeout: RUN_TIMEOUT });
-    await app.locator('vscode-tab-header[data-view="overview"]').click();
-    const link = app.locator(`vscode-tab-panel[data-view="overview"] [data-layer="${layer}"]`).first();
-    await link.waitFor({ state: 'visible', timeout: UI_TIMEOUT });
-    await link.scrollIntoViewIfNeeded();
-    await link.click();
-    const status = app.locator(`vscode-tab-panel[data-view="overview"] [data-layer-location="${layer}"]`).first();
-    await waitFor(`the location of ${layer}`, async () => ((await status.textContent())?.includes(':') ? true : undefined), UI_TIMEOUT);
-    return status;
-  };
-
-  scenario("Keras's automatic layer names open the unnamed call that made the layer, in a script and in a notebook", async (vscode) => {
-    // keras-app/train.py: the second unnamed Conv2D (strides=2) is "conv2d_1"; notebook-app has the same calls.
-    const status = await clickLayerOfNewPanel(vscode, 'keras-app', 'conv2d_1');
-    await vscode.page.locator('.editor-group-container .tab.active', { hasText: 'train.py' }).first().waitFor({ state: 'visible', timeout: UI_TIMEOUT });
-    assert.match((await status.textContent()) ?? '', /^keras-app\/train\.py:\d+ \(Keras's automatic name for this Conv2D call\)/);
-    const line = vscode.page.locator('.editor-group-container.active .monaco-editor .view-line', { hasText: 'strides=2' });
-    await line.first().waitFor({ state: 'visible', timeout: UI_TIMEOUT });
-    await vscode.screenshot('reveal-auto-named-layer-script');
-
-    // In the notebook, the dense layers are in the fourth cell (the second code cell).
-    const inNotebook = await clickLayerOfNewPanel(vscode, 'notebook-app', 'dense');
-    await vscode.page.locator('.editor-group-container .tab.active', { hasText: 'explore.ipynb' }).first().waitFor({ state: 'visible', timeout: UI_TIMEOUT });
-    assert.match((await inNotebook.textContent()) ?? '', /^notebook-app\/explore\.ipynb cell 4:\d+ \(Keras's automatic name for this Dense call\)/);
-    await vscode.page.locator('.notebook-editor .view-line', { hasText: "layers.Dense(24, activation='relu')" }).first().waitFor({ state: 'visible', timeout: UI_TIMEOUT });
-    await vscode.screenshot('reveal-auto-named-layer-notebook');
-  });
-
   scenario('Explain Image shows the heatmap and the three feature cards', async (vscode) => {
     await vscode.quickOpen(manifest.explainImage);
     await vscode.page.locator('.tabs-container .tab', { hasText: path.basename(manifest.explainImage) }).first().waitFor({ state: 'visible', timeout: UI_TIMEOUT });
@@ -238,6 +206,39 @@ describe('VEBI in a real VS Code (code-server)', { timeout: 15 * 60_000 }, () =>
     await vscode.screenshot('evaluate-ablation');
     const errors = (await vscode.notifications()).filter((text) => /error|failed/i.test(text));
     assert.deepEqual(errors, [], 'no error notification');
+  });
+
+  /** Interprets `folder`/model.json (its data folder is preset) and clicks `layer` in the Overview's layer table. */
+  const clickLayerOfNewPanel = async (vscode: VsCode, folder: string, layer: string): Promise<Locator> => {
+    await vscode.quickOpen(`${folder}/model.json`);
+    await vscode.runCommand('VEBI: Interpret Model');
+    const app = await panel(folder);
+    await app.locator('vscode-tabs').waitFor({ state: 'visible', timeout: RUN_TIMEOUT });
+    await app.locator('vscode-tab-header[data-view="overview"]').click();
+    const link = app.locator(`vscode-tab-panel[data-view="overview"] [data-layer="${layer}"]`).first();
+    await link.waitFor({ state: 'visible', timeout: UI_TIMEOUT });
+    await link.scrollIntoViewIfNeeded();
+    await link.click();
+    const status = app.locator(`vscode-tab-panel[data-view="overview"] [data-layer-location="${layer}"]`).first();
+    await waitFor(`the location of ${layer}`, async () => ((await status.textContent())?.includes(':') ? true : undefined), UI_TIMEOUT);
+    return status;
+  };
+
+  scenario("Keras's automatic layer names open the unnamed call that made the layer, in a script and in a notebook", async (vscode) => {
+    // keras-app/train.py: the second unnamed Conv2D (strides=2) is "conv2d_1"; notebook-app has the same calls.
+    const status = await clickLayerOfNewPanel(vscode, 'keras-app', 'conv2d_1');
+    await vscode.page.locator('.editor-group-container .tab.active', { hasText: 'train.py' }).first().waitFor({ state: 'visible', timeout: UI_TIMEOUT });
+    assert.match((await status.textContent()) ?? '', /^keras-app\/train\.py:\d+ \(Keras's automatic name for this Conv2D call\)/);
+    const line = vscode.page.locator('.editor-group-container.active .monaco-editor .view-line', { hasText: 'strides=2' });
+    await line.first().waitFor({ state: 'visible', timeout: UI_TIMEOUT });
+    await vscode.screenshot('reveal-auto-named-layer-script');
+
+    // In the notebook, the dense layers are in the fourth cell (the second code cell).
+    const inNotebook = await clickLayerOfNewPanel(vscode, 'notebook-app', 'dense');
+    await vscode.page.locator('.editor-group-container .tab.active', { hasText: 'explore.ipynb' }).first().waitFor({ state: 'visible', timeout: UI_TIMEOUT });
+    assert.match((await inNotebook.textContent()) ?? '', /^notebook-app\/explore\.ipynb cell 4:\d+ \(Keras's automatic name for this Dense call\)/);
+    await vscode.page.locator('.notebook-editor .view-line', { hasText: "layers.Dense(24, activation='relu')" }).first().waitFor({ state: 'visible', timeout: UI_TIMEOUT });
+    await vscode.screenshot('reveal-auto-named-layer-notebook');
   });
 
   scenario('a wrong data folder is warned about and changed from the panel; the folder that ran is remembered', async (vscode) => {
@@ -407,5 +408,43 @@ describe('VEBI in a real VS Code (code-server)', { timeout: 15 * 60_000 }, () =>
     await banner.waitFor({ state: 'visible', timeout: UI_TIMEOUT });
     assert.match((await banner.textContent()) ?? '', /group1-shard1of1\.bin/);
     await vscode.screenshot('missing-shard-error');
+  });
+
+  scenario('dead ends have a way out: Localization without masks offers the flowers benchmark; the vebi command line runs in a terminal', async (vscode) => {
+    await vscode.runCommand('VEBI: Generate the Flowers Benchmark (images with part masks)...');
+    await vscode.quickInput().locator('.quick-input-title', { hasText: 'VEBI: generate the flowers benchmark' }).waitFor({ state: 'visible', timeout: UI_TIMEOUT });
+    await vscode.screenshot('flowers-variant-pick');
+    await vscode.pick('single-6c');
+    const done = vscode.notification(/wrote 600 flower images and their masks to vebi-flowers-single-6c/);
+    await done.waitFor({ state: 'visible', timeout: RUN_TIMEOUT });
+    await vscode.screenshot('flowers-generated');
+    assert.ok(existsSync(path.join(WORKSPACE, 'vebi-flowers-single-6c', 'masks')), 'masks/ written into the workspace');
+
+    // Localization now finds the folder with masks in the workspace.
+    await vscode.quickOpen('model/model.json');
+    await vscode.runCommand('VEBI: Evaluate Explanations');
+    const which = vscode.quickInput().locator('.quick-input-title', { hasText: 'VEBI: which model?' });
+    const kind = vscode.quickInput().locator('.quick-input-title', { hasText: 'VEBI: evaluate explanations' });
+    await waitFor('a question', async () => ((await which.isVisible()) || (await kind.isVisible()) ? true : undefined), UI_TIMEOUT);
+    if (await which.isVisible()) await vscode.pick('model/model.json');
+    await kind.waitFor({ state: 'visible', timeout: UI_TIMEOUT });
+    await vscode.pick('Localization (IoU with ground-truth masks)');
+    await vscode.quickInput().locator('.quick-input-title', { hasText: 'VEBI: images with ground-truth masks' }).waitFor({ state: 'visible', timeout: UI_TIMEOUT });
+    const rows = vscode.quickInput().locator('.quick-input-list .monaco-list-row');
+    await waitFor('the generated folder offered', async () => ((await rows.filter({ hasText: 'vebi-flowers-single-6c' }).count()) === 1 ? true : undefined), UI_TIMEOUT);
+    assert.equal(await rows.filter({ hasText: 'Generate the flowers benchmark' }).count(), 1);
+    await vscode.screenshot('localization-folder-pick');
+    await vscode.closeQuickInput();
+
+    await vscode.runCommand('VEBI: Open a Terminal with the vebi Command Line');
+    await vscode.page.locator('.terminal-tabs-entry, .single-terminal-tab', { hasText: 'VEBI CLI' }).first().waitFor({ state: 'visible', timeout: UI_TIMEOUT }).catch(() => undefined);
+    const shim = path.join(vscode.userDataDir, 'User', 'globalStorage', 'vebi.vebi-vscode', 'bin', 'vebi');
+    await waitFor('the vebi shim', async () => (existsSync(shim) ? true : undefined), UI_TIMEOUT);
+    await new Promise((resolve) => setTimeout(resolve, 3_000)); // let "vebi --help" print
+    await vscode.screenshot('cli-terminal');
+    // The shim runs the CLI bundled in the installed extension, with the editor's own Node.
+    const help = spawnSync(shim, ['--help'], { encoding: 'utf8', timeout: 60_000 });
+    assert.equal(help.status, 0, help.stderr);
+    assert.match(help.stdout, /vebi interpret/);
   });
 });

@@ -182,6 +182,11 @@ export class VsCode {
     }
   }
 
+  /** code-server's --user-data-dir (the extension's global storage is under User/globalStorage). */
+  get userDataDir(): string {
+    return path.join(this.root, 'user-data');
+  }
+
   /** Runs a command by its palette title; retries while the extension's commands are not registered yet. */
   async runCommand(title: string, timeoutMs = 30_000): Promise<void> {
     const row = await this.openPaletteAt(title, timeoutMs);
