@@ -199,7 +199,8 @@ describe('VEBI in a real VS Code (code-server)', { timeout: 15 * 60_000 }, () =>
     await vscode.pick(/\bdata\s*$/);
     const ablation = app.locator('[data-testid="evaluation-ablation"]');
     await ablation.waitFor({ state: 'visible', timeout: RUN_TIMEOUT });
-    await waitForImages(ablation.locator('img'), 'ablation plot');
+    await ablation.locator('[data-testid="ablation-chart"] svg path.chart-line').first().waitFor({ state: 'attached', timeout: UI_TIMEOUT });
+    assert.equal(await ablation.locator('[data-testid="ablation-chart"] svg path.chart-line').count(), 4, 'four lines: relevant and random, on the class and on the others');
     const rows = await ablation.locator('[data-testid="ablation-table"] tbody tr').count();
     assert.ok(rows >= 3, `the ablation table has the intact row and a row per count (${rows})`);
     await ablation.scrollIntoViewIfNeeded();

@@ -2,12 +2,34 @@
 import type { ShownEvaluation } from '../../../../src/shared/panel-protocol';
 import { h } from '../../dom';
 import { formatInteger, formatPercent } from '../../format';
-import { reportImage } from '../report-image';
+import { lineChart } from '../line-chart';
 
 type Shown = Extract<ShownEvaluation, { kind: 'ablation' }>;
 
+/** Accuracy against the number of features zeroed: relevant (solid) against random (dashed, +- std). */
+function ablationChart(summary: Shown['summary']): HTMLElement {
+  const { average } = summary;
+  const points = average.points;
+  return lineChart({
+    xLabels: ['0', ...points.map((p) => (p.n === 'all' ? 'all' : String(p.n)))],
+    series: [
+      { name: 'relevant zeroed, on the class', values: [average.baseline.class, ...points.map((p) => p.relevant.class)] },
+      { name: 'random zeroed, on the class', values: [average.baseline.class, ...points.map((p) => p.random.class.mean)], spread: [0, ...points.map((p) => p.random.class.std)], dashed: true },
+      { name: 'relevant zeroed, other classes', values: [average.baseline.others, ...points.map((p) => p.relevant.others)] },
+      { name: 'random zeroed, other classes', values: [average.baseline.others, ...points.map((p) => p.random.others.mean)], dashed: true },
+    ],
+    yMin: 0,
+    yMax: 1,
+    yLabel: 'Accuracy',
+    xLabel: 'features zeroed',
+    format: (v) => formatPercent(v, 0),
+    ariaLabel: 'Accuracy against the number of zeroed features, relevant vs random',
+    testId: 'ablation-chart',
+  });
+}
+
 export function ablationSection(shown: Shown): HTMLElement {
-  const { summary, base } = shown;
+  const { summary } = shown;
   const { average } = summary;
   const rows = average.points.map((p) => h('tr', null,
     h('th', { scope: 'row', class: 'num' }, p.n === 'all' ? 'all relevant' : String(p.n)),
@@ -31,7 +53,7 @@ export function ablationSection(shown: Shown): HTMLElement {
           rows,
         ),
       )),
-      reportImage({ base, path: 'ablation.png', alt: 'Accuracy against the number of zeroed features, relevant vs random', kind: 'plot' }),
+      ablationChart(summary),
     ),
   );
 }

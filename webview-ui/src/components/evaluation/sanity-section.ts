@@ -2,14 +2,32 @@
 import type { ShownEvaluation } from '../../../../src/shared/panel-protocol';
 import { h } from '../../dom';
 import { formatNumber } from '../../format';
-import { reportImage } from '../report-image';
+import { lineChart } from '../line-chart';
 
 type Shown = Extract<ShownEvaluation, { kind: 'sanity' }>;
 
 const value = (m: { mean: number } | null | undefined): string => (m ? formatNumber(m.mean, 2) : '\u2014');
 
+/** Spearman correlation with the original explanation, one line per method, step by step. */
+function sanityChart(summary: Shown['summary']): HTMLElement {
+  const methods = summary.methods.filter((m) => !m.error);
+  const values = methods.flatMap((m) => m.spearman.map((v) => v?.mean ?? 0));
+  return lineChart({
+    xLabels: summary.steps.map((step) => step.layer ?? 'original'),
+    // Past the six chart colours, lines are dashed so that no two look alike.
+    series: methods.map((m, k) => ({ name: m.displayName, values: m.spearman.map((v) => v?.mean ?? null), dashed: k >= 6 })),
+    yMin: Math.min(0, ...values),
+    yMax: 1,
+    yLabel: 'Spearman rank correlation with the original explanation',
+    xLabel: 're-initialised down to',
+    format: (v) => formatNumber(v, 1),
+    ariaLabel: 'Similarity with the original explanation against the randomisation step',
+    testId: 'sanity-chart',
+  });
+}
+
 export function sanitySection(shown: Shown): HTMLElement {
-  const { summary, base } = shown;
+  const { summary } = shown;
   const steps = summary.steps;
   const stepHeader = steps.map((s) => h('th', { scope: 'col', class: 'num', title: s.randomized.length ? `re-initialised: ${s.randomized.join(', ')}` : 'the original model' }, s.layer ?? 'original'));
   const rows = summary.methods.map((m) => h('tr', null,
@@ -27,7 +45,7 @@ export function sanitySection(shown: Shown): HTMLElement {
         h('thead', null, h('tr', null, h('th', { scope: 'col' }, 'Method'), stepHeader)),
         h('tbody', null, rows),
       )),
-      reportImage({ base, path: 'sanity.png', alt: 'Similarity with the original explanation against the randomisation step', kind: 'plot' }),
+      sanityChart(summary),
     ),
     h('div', { class: 'table-scroll' },
       h('p', { class: 'table-title' }, 'Top class vs second class on the original model: a method that depends on the class gives different maps (low values)'),
