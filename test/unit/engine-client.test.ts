@@ -7,7 +7,7 @@ import { EngineClient } from '../../src/extension/engine-client';
 import { isVebiError } from '../../src/shared/errors';
 import type { InterpretJob } from '../../src/shared/engine-protocol';
 import type { ProgressEvent } from '../../src/shared/progress';
-import { trainedFixture } from '../helpers/trained-fixture';
+import { FIXTURE_SIZE, trainedFixture } from '../helpers/trained-fixture';
 import type { TrainedFixture } from '../helpers/trained-fixture';
 
 let fixture: TrainedFixture;
@@ -39,6 +39,18 @@ test('interpret and explain run in the engine process with progress', async () =
   });
   assert.equal(explained.result.kind, 'explanation');
   await fs.access(path.join(fixture.root, 'ec-explain', 'explanation.json'));
+});
+
+test("inspect reads the model's class count and input without images; flowers writes the benchmark", async () => {
+  const inspected = await client.run({ type: 'inspect', job: { modelPath: fixture.modelPath, backend: 'wasm' } });
+  assert.deepEqual(inspected.result, { kind: 'model', numClasses: fixture.classes.length, inputShape: [FIXTURE_SIZE, FIXTURE_SIZE, 3] });
+  await assert.rejects(client.run({ type: 'inspect', job: { modelPath: path.join(fixture.root, 'no-model.json'), backend: 'wasm' } }), (error) => isVebiError(error) && error.message.includes('no-model.json'));
+  const outDir = path.join(fixture.root, 'ec-flowers');
+  const flowers = await client.run({ type: 'flowers', job: { outDir, variant: 'single-6c', perClass: 2, size: 32, seed: 3 } });
+  assert.equal(flowers.result.kind, 'flowers');
+  assert.equal((flowers.result as { images: number }).images, 12);
+  assert.equal((flowers.result as { classes: string[] }).classes.length, 6);
+  await fs.access(path.join(outDir, 'masks'));
 });
 
 test('engine errors arrive as VebiErrors with their code and path', async () => {
