@@ -20,6 +20,7 @@ export function summarizeExplanation(report: ExplanationReport, outDir: string):
     `Prediction: ${report.prediction.className} (${(100 * (top?.probability ?? 0)).toFixed(1)}%)`,
     ...report.features.map((f, i) => `  ${i + 1}. ${f.layer} #${f.channel}  score ${f.score.toFixed(4)}`),
     ...report.absent.filter((a) => a.flagged).map((a) => `  absent-evidence feature fires: ${a.layer} #${a.channel} (${(100 * a.relativeResponse).toFixed(0)}% of its best)`),
+    ...(report.warnings ?? []).map((w) => `Warning: ${w}`),
   ];
   return `${lines.join('\n')}\n`;
 }

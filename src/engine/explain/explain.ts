@@ -31,6 +31,7 @@ import { methodExplanation } from './method-explanation';
 import { explanationMethod } from './methods';
 import { OVERLAY_MAX_SIDE, renderHeatmapFiles } from './render-heatmaps';
 import { reportWeights } from './report-weights';
+import { pixelStats, sampleFolderStats, unlikeDataWarnings } from './unlike-data';
 
 export interface ExplainOptions {
   modelPath: string;
@@ -72,8 +73,10 @@ export async function explain(options: ExplainOptions, hooks: RunHooks = {}): Pr
     const [height, width, channels] = model.inputShape;
     const timings: Record<string, number> = { loadMs: performance.now() - started };
     hooks.onProgress?.({ stage: 'explain', unit: 'steps', done: 0, total: 2 });
-    const pixels = await decodeImage(imagePath, { height, width, channels: channels as 1 | 3 });
+    const shape = { height, width, channels: channels as 1 | 3 };
+    const pixels = await decodeImage(imagePath, shape);
     if (hooks.signal?.aborted) throw cancelledError();
+    const warnings = unlikeDataWarnings(pixelStats(pixels), await sampleFolderStats(interpretation.report.data.path, interpretation.report.data.classes, shape), interpretation.report.data.path);
 
     const t0 = performance.now();
     const { report: interp } = interpretation;
@@ -141,6 +144,7 @@ export async function explain(options: ExplainOptions, hooks: RunHooks = {}): Pr
           })),
         ),
         input: files.input,
+        ...(warnings.length ? { warnings } : {}),
         timings: { ...timings, totalMs: performance.now() - started },
       };
       const visuals = collectVisuals(interpretation, built);

@@ -29,6 +29,7 @@ ${features || '<p class="muted">No relevant feature of this class responds in th
   const body = `
 <h1>Prediction: ${escapeHtml(report.prediction.className)} <span class="muted">(${escapeHtml(formatPercent(report.prediction.probabilities[report.prediction.classIndex]?.probability ?? 0))})</span></h1>
 <p class="muted">${escapeHtml(report.image)} &middot; ${escapeHtml(report.createdAt)} &middot; backend ${escapeHtml(backendLabel(report))} &middot; ${method ? `method ${escapeHtml(method.displayName)}` : `strided fix ${report.params.stridedFix ? 'on' : 'off'}`}</p>
+${report.warnings?.length ? `<div class="bad" role="status"><strong>Unlike the interpreted data</strong><ul>${report.warnings.map((w) => `<li>${escapeHtml(w)}</li>`).join('')}</ul></div>` : ''}
 <div class="grid">
 <div class="card">${image(report.input, 'input image', 'width="256"')}<div class="muted">input</div></div>
 <div class="card">${image(report.combined.overlay, 'combined explanation', 'width="256"')}<div class="muted">${method ? escapeHtml(method.displayName) : 'combined explanation'}</div></div>

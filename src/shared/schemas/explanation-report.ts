@@ -61,6 +61,8 @@ export const EXPLANATION_REPORT_SCHEMA = z.object({
   combined: z.object({ heatmap: safeRelativePath, overlay: safeRelativePath }),
   absent: z.array(ABSENT_FEATURE_CHECK_SCHEMA),
   input: safeRelativePath,
+  /** Why the explanation may mean little (the image is unlike the interpreted data); absent when none. */
+  warnings: z.array(z.string()).optional(),
   timings: TIMINGS_SCHEMA,
 });
 

@@ -41,6 +41,9 @@ function explanation(shown: ShownExplanation, ctx: ViewContext): HTMLElement {
     h('p', { class: 'muted explanation__meta' },
       h('span', { class: 'path', title: report.image }, baseName(report.image)),
       ` \u00b7 backend ${backendLabel(report)} \u00b7 strided-convolution fix ${report.params.stridedFix ? 'on' : 'off'}${total ? ` \u00b7 ${total[1]}` : ''}`),
+    report.warnings?.length
+      ? h('div', { class: 'report-warnings', role: 'status', 'data-testid': 'explanation-warnings' }, h('strong', null, 'Unlike the interpreted data'), h('ul', null, report.warnings.map((w) => h('li', null, w))))
+      : null,
     h('div', { class: 'explanation__top' }, heatmapStack(shown, ctx), probabilityBars(report)),
     ...why,
   );
