@@ -38,7 +38,7 @@ export function mutationAreas(root: string): MutationArea[] {
       name: 'explain',
       summary: 'explanations and the gradient methods (guided backprop, Grad-CAM, Grad-CAM++, IG)',
       mutate: ['src/engine/explain/**/*.ts'],
-      tests: unit('explanation-scores', 'explain-methods', 'guided-backprop', 'image-safety', 'pipeline'),
+      tests: unit('explanation-scores', 'explain-methods', 'guided-backprop', 'image-safety', 'pipeline', 'unlike-data'),
       target: 90,
     },
     {
