@@ -20,7 +20,7 @@ import { withCancellableProgress } from './cancellation';
 import { EVALUATION_TITLES, PANEL_MAX_PER_CLASS, pickEvaluationInputs, pickEvaluationKind } from './evaluation-inputs';
 import type { EngineClient } from './engine-client';
 import { chooseDataFolder } from './data-folder-choice';
-import { pickImage, pickModel } from './model-picker';
+import { activeTabUri, pickImage, pickModel } from './model-picker';
 import { panelTitle, VebiPanel } from './panel/vebi-panel';
 import { resolveInsideFolder } from './path-inside';
 import { readResultFile } from './read-result-file';
@@ -226,7 +226,8 @@ export class VebiController implements vscode.Disposable {
   }
 
   /**
-   * The model a palette or menu command works on: the active VEBI panel's; the only open panel's;
+   * The model a palette or menu command works on: the active VEBI panel's; the model file in the
+   * active editor (when it has a panel or an interpretation); the only open panel's;
    * with several open, the user says which (null when they dismiss the question); with none, the
    * last interpreted model.
    */
@@ -234,6 +235,9 @@ export class VebiController implements vscode.Disposable {
     const open = [...this.panels.values()];
     const active = open.find((p) => p.panel.active);
     if (active) return active.modelPath;
+    // A model file open in the active editor, with a panel or an interpretation: that model.
+    const editing = activeTabUri()?.fsPath;
+    if (editing && (this.panels.has(editing) || (await exists(path.join(this.paths.interpretationDir(editing), 'report.json'))))) return editing;
     if (open.length === 1) return open[0].modelPath;
     if (open.length === 0) return this.context.workspaceState.get<string>(LAST_MODEL_KEY);
     const picked = await vscode.window.showQuickPick(

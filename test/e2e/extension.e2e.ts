@@ -314,8 +314,9 @@ describe('VEBI in a real VS Code (code-server)', { timeout: 15 * 60_000 }, () =>
     await vscode.runCommand('VEBI: Interpret Model'); // replaces the first run
     await vscode.quickOpen(manifest.explainImage);
     await vscode.runCommand('VEBI: Explain Image');
-    const which = vscode.quickInput().locator('.quick-input-title', { hasText: 'VEBI: which model?' });
-    if (await which.isVisible({ timeout: 3_000 }).catch(() => false)) await vscode.pick('model-b/model.json');
+    // The image editor is active and several panels are open: VEBI asks which model (model-b).
+    await vscode.quickInput().locator('.quick-input-title', { hasText: 'VEBI: which model?' }).waitFor({ state: 'visible', timeout: UI_TIMEOUT });
+    await vscode.pick('model-b/model.json');
     await app.locator('img[data-testid="explain-heatmap"]').waitFor({ state: 'visible', timeout: RUN_TIMEOUT });
     assert.equal(await app.locator('[data-testid="error"]').filter({ visible: true }).count(), 0, 'no error banner (no stale CANCELLED)');
     const stale = (await vscode.notifications()).filter((text) => /no interpreted model|cancelled/i.test(text));
@@ -421,13 +422,13 @@ describe('VEBI in a real VS Code (code-server)', { timeout: 15 * 60_000 }, () =>
     await vscode.screenshot('flowers-generated');
     assert.ok(existsSync(path.join(WORKSPACE, 'vebi-flowers-single-6c', 'masks')), 'masks/ written into the workspace');
 
-    // Localization now finds the folder with masks in the workspace.
-    await vscode.quickOpen('model/model.json');
+    // Localization now finds the folder with masks in the workspace. The model open in the editor is the one evaluated.
+    await vscode.quickOpen('model-b/model.json');
     await vscode.runCommand('VEBI: Evaluate Explanations');
     const which = vscode.quickInput().locator('.quick-input-title', { hasText: 'VEBI: which model?' });
     const kind = vscode.quickInput().locator('.quick-input-title', { hasText: 'VEBI: evaluate explanations' });
     await waitFor('a question', async () => ((await which.isVisible()) || (await kind.isVisible()) ? true : undefined), UI_TIMEOUT);
-    if (await which.isVisible()) await vscode.pick('model/model.json');
+    assert.ok(!(await which.isVisible()), 'the model open in the editor is used without asking');
     await kind.waitFor({ state: 'visible', timeout: UI_TIMEOUT });
     await vscode.pick('Localization (IoU with ground-truth masks)');
     await vscode.quickInput().locator('.quick-input-title', { hasText: 'VEBI: images with ground-truth masks' }).waitFor({ state: 'visible', timeout: UI_TIMEOUT });

@@ -122,9 +122,10 @@ export class PanelApp implements ViewContext {
 
   private updateHeader(): void {
     const { panel } = this.state;
-    const model = panel.interpretation?.report.model.path ?? panel.modelPath;
+    // The panel's own model: a cached report may name another file with the same content.
+    const model = panel.modelPath || panel.interpretation?.report.model.path;
     this.title.textContent = model ? ` \u2014 ${modelLabel(model)}` : '';
-    this.title.title = model;
+    this.title.title = model ?? '';
     const running = panel.progress !== undefined;
     this.rerun.disabled = running || !panel.modelPath;
     this.exportButton.disabled = !this.hasResults();
