@@ -31,21 +31,31 @@ const HEIGHT = 220;
 const MARGIN = { top: 10, right: 12, bottom: 46, left: 44 };
 const MIN_WIDTH = 240;
 
-function ticks(min: number, max: number): number[] {
-  const step = (max - min) / 4;
-  return [0, 1, 2, 3, 4].map((i) => min + i * step);
+/** Round ticks (steps of 0.1, 0.2, 0.25, 0.5 or 1) from below `min` to `max`, at most six of them. */
+export function niceTicks(min: number, max: number): number[] {
+  for (const step of [0.1, 0.2, 0.25, 0.5, 1, 2, 5, 10]) {
+    const low = Math.floor(min / step + 1e-9) * step;
+    const count = Math.ceil((max - low) / step - 1e-9);
+    if (count <= 5) return Array.from({ length: count + 1 }, (_, i) => Number((low + i * step).toFixed(6)));
+  }
+  return [min, max];
 }
 
 function draw(svg: SVGSVGElement, width: number, options: LineChartOptions): void {
-  const { xLabels, series, yMin, yMax } = options;
+  const { xLabels, series } = options;
+  const yTicks = niceTicks(options.yMin, options.yMax);
+  const yMin = yTicks[0];
+  const yMax = yTicks[yTicks.length - 1];
   svg.replaceChildren();
   svg.setAttribute('width', String(width));
   svg.setAttribute('viewBox', `0 0 ${width} ${HEIGHT}`);
-  const plotW = width - MARGIN.left - MARGIN.right;
+  // Room for half of the last x label, centred on the right edge of the plot.
+  const right = Math.max(MARGIN.right, (xLabels[xLabels.length - 1]?.length ?? 0) * 3.5);
+  const plotW = width - MARGIN.left - right;
   const plotH = HEIGHT - MARGIN.top - MARGIN.bottom;
   const x = (i: number) => MARGIN.left + (xLabels.length <= 1 ? plotW / 2 : (i * plotW) / (xLabels.length - 1));
   const y = (v: number) => MARGIN.top + plotH - ((Math.min(yMax, Math.max(yMin, v)) - yMin) / (yMax - yMin)) * plotH;
-  for (const t of ticks(yMin, yMax)) {
+  for (const t of yTicks) {
     svg.appendChild(s('line', { class: 'chart-grid', x1: MARGIN.left, x2: MARGIN.left + plotW, y1: y(t), y2: y(t) }));
     svg.appendChild(s('text', { class: 'line-chart__tick', x: MARGIN.left - 6, y: y(t), 'text-anchor': 'end', 'dominant-baseline': 'middle' }, options.format(t)));
   }
@@ -54,7 +64,7 @@ function draw(svg: SVGSVGElement, width: number, options: LineChartOptions): voi
   const longest = Math.max(...xLabels.map((l) => l.length));
   const every = Math.max(1, Math.ceil((longest * 6.5) / Math.max(1, room)));
   xLabels.forEach((label, i) => {
-    if (i % every !== 0 && i !== xLabels.length - 1) return;
+    if (i % every !== 0) return;
     svg.appendChild(s('text', { class: 'line-chart__tick', x: x(i), y: MARGIN.top + plotH + 14, 'text-anchor': 'middle' }, label));
   });
   svg.appendChild(s('text', { class: 'line-chart__axis', x: MARGIN.left + plotW / 2, y: HEIGHT - 6, 'text-anchor': 'middle' }, options.xLabel));

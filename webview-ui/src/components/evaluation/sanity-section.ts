@@ -20,7 +20,7 @@ function sanityChart(summary: Shown['summary']): HTMLElement {
     yMax: 1,
     yLabel: 'Spearman rank correlation with the original explanation',
     xLabel: 're-initialised down to',
-    format: (v) => formatNumber(v, 1),
+    format: (v) => formatNumber(v, 2),
     ariaLabel: 'Similarity with the original explanation against the randomisation step',
     testId: 'sanity-chart',
   });
