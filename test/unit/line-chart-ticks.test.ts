@@ -1,7 +1,7 @@
 /** The evaluation charts' y axis: round ticks from just below the data to the top. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { niceTicks } from '../../webview-ui/src/components/line-chart';
+import { niceTicks } from '../../webview-ui/src/components/chart-ticks';
 
 test('ticks are round steps, at most six, starting at or below the minimum', () => {
   assert.deepEqual(niceTicks(0, 1), [0, 0.2, 0.4, 0.6, 0.8, 1]);

@@ -4,6 +4,7 @@
  * legend is HTML below the plot and wraps; each point has a tooltip.
  */
 import { h, s } from '../dom';
+import { niceTicks } from './chart-ticks';
 import { seriesClass } from './series-colors';
 
 export interface LineSeries {
@@ -30,16 +31,6 @@ export interface LineChartOptions {
 const HEIGHT = 220;
 const MARGIN = { top: 10, right: 12, bottom: 46, left: 44 };
 const MIN_WIDTH = 240;
-
-/** Round ticks (steps of 0.1, 0.2, 0.25, 0.5 or 1) from below `min` to `max`, at most six of them. */
-export function niceTicks(min: number, max: number): number[] {
-  for (const step of [0.1, 0.2, 0.25, 0.5, 1, 2, 5, 10]) {
-    const low = Math.floor(min / step + 1e-9) * step;
-    const count = Math.ceil((max - low) / step - 1e-9);
-    if (count <= 5) return Array.from({ length: count + 1 }, (_, i) => Number((low + i * step).toFixed(6)));
-  }
-  return [min, max];
-}
 
 function draw(svg: SVGSVGElement, width: number, options: LineChartOptions): void {
   const { xLabels, series } = options;
