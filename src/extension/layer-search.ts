@@ -4,6 +4,7 @@
  * second unnamed `Conv2D(` call of a script or notebook). Pure: the extension reads the files.
  */
 import { findAutoNamedCall, notebookCodeCells, parseAutoName } from './keras-auto-names';
+import { foldersApart } from './folder-distance';
 import { findLayerInText } from './layer-locator';
 
 /** One code file: a script's text, or a notebook's code cells (each searched as its own text). */
@@ -76,15 +77,6 @@ function autoIn(file: CodeFile, layer: string, modelLayers: readonly string[]): 
   if (!/\.pyw?$/i.test(file.file)) return undefined; // Keras's counters live in Python processes
   const call = findAutoNamedCall(file.text, layer, modelLayers);
   return call ? { file: file.file, ...position(file.text, call.offset), length: call.className.length, how: 'auto', className: call.className, counted: call.counted } : undefined;
-}
-
-/** How many folders up from `folder` one must go to reach a folder holding `file` (0: same folder or below). */
-export function foldersApart(folder: string, file: string): number {
-  const a = folder.split(/[\\/]+/).filter(Boolean);
-  const b = file.split(/[\\/]+/).filter(Boolean).slice(0, -1);
-  let common = 0;
-  while (common < a.length && common < b.length && a[common] === b[common]) common++;
-  return a.length - common;
 }
 
 /**

@@ -4,7 +4,7 @@
  * the most images. Each gets a one-line reason the user can read in the pick.
  */
 import type { DatasetCandidate } from './dataset-discovery';
-import { foldersApart } from './layer-search';
+import { foldersApart } from './folder-distance';
 
 export interface ModelFacts {
   /** Absolute folder of the model file. */

@@ -8,7 +8,8 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { constructorCalls, findAutoNamedCall, kerasSnakeCase, notebookCodeCells, parseAutoName } from '../../src/extension/keras-auto-names';
-import { codeFile, foldersApart, searchLayer, type LayerSearchResult } from '../../src/extension/layer-search';
+import { foldersApart } from '../../src/extension/folder-distance';
+import { codeFile, searchLayer, type LayerSearchResult } from '../../src/extension/layer-search';
 import { openKerasFile } from '../../src/engine/model/keras/read-keras-file';
 
 const REAL_MODELS = path.resolve(__dirname, '../../../shared/real-models');
