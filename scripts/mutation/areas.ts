@@ -99,7 +99,7 @@ export function mutationAreas(root: string): MutationArea[] {
       name: 'engine-other',
       summary: 'interpretation pipeline, reports, backends, export',
       mutate: ['src/engine/interpret/**/*.ts', 'src/engine/report/**/*.ts', 'src/engine/backend/**/*.ts', 'src/engine/export/**/*.ts', 'src/engine/progress/**/*.ts', 'src/engine/*.ts'],
-      tests: unit('interpretation-warnings', 'pipeline', 'graph-model-real', 'wasm-kernels', 'fast-paths', 'schemas', 'eval-sanity'),
+      tests: unit('interpretation-warnings', 'input-warnings', 'pipeline', 'graph-model-real', 'wasm-kernels', 'fast-paths', 'schemas', 'eval-sanity'),
       target: 80,
     },
     {

@@ -25,6 +25,7 @@ import { writeInterpretHtml } from '../report/interpret-html';
 import { stripUndefined } from '../strip-undefined';
 import { TOOL } from '../tool';
 import { formatPreprocessing } from '../../shared/preprocessing-text';
+import { inputWarnings, sampleImages } from './input-warnings';
 import { interpretationWarnings } from './interpretation-warnings';
 import { FeatureTable, visualFileStem, visualKey } from './feature-table';
 import { StreamedGram, fitClassWeights, weightMatrix } from './fit-weights';
@@ -136,13 +137,16 @@ export async function interpret(options: InterpretOptions, hooks: RunHooks = {})
     const classes = dataset.classes.map((name, j) =>
       classResult(name, j, fits.nonNegative[j], fits.signed[j], table, extraction.labels, signedVisuals),
     );
-    const warnings = interpretationWarnings({
-      classes: dataset.classes,
-      labels: extraction.labels,
-      predictions: extraction.predictions,
-      relevantCounts: classes.map((c) => c.relevant.length),
-      preprocessing: formatPreprocessing(params.preprocessing),
-    });
+    const warnings = [
+      ...interpretationWarnings({
+        classes: dataset.classes,
+        labels: extraction.labels,
+        predictions: extraction.predictions,
+        relevantCounts: classes.map((c) => c.relevant.length),
+        preprocessing: formatPreprocessing(params.preprocessing),
+      }),
+      ...inputWarnings(await sampleImages(dataset.items.map((item) => item.path)), model.inputShape, dataset.root),
+    ];
     const report = await writeFolderAtomically(outDir, async (tempDir) => {
       t0 = performance.now();
       const visuals = await renderVisuals(model, classes, extraction, params, tempDir, hooks);
