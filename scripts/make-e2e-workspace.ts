@@ -15,6 +15,7 @@
  *   notebook-app/model.json the same again, built by notebook-app/explore.ipynb (unnamed layers in cells)
  *   model-b/model.json      the same model, not preset, for choosing a wrong folder and then changing it
  *   data-wrong/<class>/     data/'s images under the wrong class names (class k's images in class k+1's folder)
+ *   odd/inverted.png        the image to explain with its pixels inverted: unlike the data, flagged by Explain
  *   broken/model.json       not valid JSON
  *   missing-shard/model.json  a real model.json whose weight shard is missing
  *   config/settings.json    valid JSON that is not a model
@@ -25,6 +26,7 @@ import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
+import sharp from 'sharp';
 import { decodeImage, preprocess } from '../src/engine/data';
 import { saveLayersModel } from '../src/engine/model/save-layers-model';
 import { explain, interpret } from '../src/engine';
@@ -210,6 +212,8 @@ export async function makeE2eWorkspace(out: string, large = DEFAULT_LARGE, log: 
 
   await fs.writeFile(path.join(root, 'train.py'), TRAIN_PY);
   await fs.cp(path.join(root, 'model'), path.join(root, 'model-b'), { recursive: true });
+  await fs.mkdir(path.join(root, 'odd'), { recursive: true });
+  await sharp(path.join(root, EXPLAIN_IMAGE)).negate({ alpha: false }).png().toFile(path.join(root, 'odd', 'inverted.png'));
   for (const [k, name] of folder.classes.entries()) {
     await fs.cp(path.join(root, 'data', name), path.join(root, 'data-wrong', folder.classes[(k + 1) % folder.classes.length]), { recursive: true });
   }

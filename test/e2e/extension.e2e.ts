@@ -175,6 +175,16 @@ describe('VEBI in a real VS Code (code-server)', { timeout: 15 * 60_000 }, () =>
     await features.last().scrollIntoViewIfNeeded();
     await waitForImages(app.locator('[data-testid="explain-feature"] img'), 'all images of the explained features', manifest.explainFeatures);
     await vscode.screenshot('explain-features');
+    assert.equal(await app.locator('[data-testid="explanation-warnings"]').count(), 0, 'an image of the data is not flagged');
+
+    // The same image with its pixels inverted is unlike the interpreted data: the Explain view says so.
+    await vscode.quickOpen('odd/inverted.png');
+    await vscode.page.locator('.tabs-container .tab', { hasText: 'inverted.png' }).first().waitFor({ state: 'visible', timeout: UI_TIMEOUT });
+    await vscode.runCommand('VEBI: Explain Image');
+    const warning = app.locator('[data-testid="explanation-warnings"]');
+    await warning.waitFor({ state: 'visible', timeout: RUN_TIMEOUT });
+    assert.match((await warning.textContent()) ?? '', /unlike the \d+ images of .*data the model was interpreted on/);
+    await vscode.screenshot('explain-unlike-data');
   });
 
   scenario('Evaluate Explanations: every method side by side on the open image, then a feature ablation from the panel', async (vscode) => {
