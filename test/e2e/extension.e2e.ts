@@ -79,6 +79,21 @@ describe('VEBI in a real VS Code (code-server)', { timeout: 15 * 60_000 }, () =>
     await instance?.stop();
   });
 
+  /**
+   * Waits until `selector` is visible in the panel of `folder`, finding the panel again on every try:
+   * revealing a hidden webview tab can replace its frame, which a located frame would not follow.
+   */
+  const waitInPanel = async (folder: string, selector: string, timeoutMs = RUN_TIMEOUT): Promise<FrameLocator> =>
+    waitFor(
+      `${selector} in the ${folder} panel`,
+      async () => {
+        const frame = await panel(folder);
+        return (await frame.locator(selector).first().isVisible().catch(() => false)) ? frame : undefined;
+      },
+      timeoutMs,
+      1_000,
+    );
+
   /** A test step on the shared VS Code; a failure leaves a screenshot named after the test. */
   const scenario = (name: string, body: (vscode: VsCode) => Promise<void>): void => {
     test(name, async () => {
@@ -294,8 +309,7 @@ describe('VEBI in a real VS Code (code-server)', { timeout: 15 * 60_000 }, () =>
     await vscode.quickInput().locator('.quick-input-title', { hasText: 'VEBI: which model?' }).waitFor({ state: 'visible', timeout: UI_TIMEOUT });
     await vscode.screenshot('two-models-which-model');
     await vscode.pick('keras-app/model.json');
-    const keras = await panel('keras-app');
-    await keras.locator('img[data-testid="explain-heatmap"]').waitFor({ state: 'visible', timeout: RUN_TIMEOUT });
+    const keras = await waitInPanel('keras-app', 'img[data-testid="explain-heatmap"]');
     assert.match((await keras.locator('.app-header__model').textContent()) ?? '', /keras-app\/model\.json/);
     await vscode.screenshot('two-models-explained-by-chosen');
 
