@@ -95,7 +95,11 @@ export class PanelApp implements ViewContext {
         this.error.update(this.state.panel.error);
         return;
       case 'interpretation':
+        this.renderMain();
+        return;
       case 'explanation':
+        // A new explanation starts at its top: its prediction and any warning, not the old scroll position.
+        this.updateUi({ scroll: { ...this.ui.scroll, explain: 0 } });
         this.renderMain();
         return;
       case 'evaluation':
