@@ -34,6 +34,8 @@ interface Pending {
   reject: (error: Error) => void;
   onProgress?: ProgressListener;
   onWarning?: (message: string) => void;
+  /** A cancel was sent: if the process then dies (killed for another cancelled job), this job was cancelled, not crashed. */
+  cancelled?: boolean;
 }
 
 export class EngineClient {
@@ -56,6 +58,8 @@ export class EngineClient {
     return new Promise<EngineOutcome>((resolve, reject) => {
       let killTimer: NodeJS.Timeout | undefined;
       const onAbort = () => {
+        const pending = this.pending.get(id);
+        if (pending) pending.cancelled = true;
         this.send(child, { type: 'cancel', id });
         // settle() clears this timer as soon as the job leaves `pending`, so when it fires the job is still running.
         killTimer = setTimeout(() => {
@@ -144,7 +148,7 @@ export class EngineClient {
     for (const [id, pending] of this.pending) {
       if (pending.child !== child) continue;
       this.pending.delete(id);
-      pending.reject(error);
+      pending.reject(pending.cancelled ? cancelledError() : error);
     }
   }
 

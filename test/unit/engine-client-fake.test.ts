@@ -184,6 +184,21 @@ test('two jobs cancelled together on an engine that ignores cancels: one kill, a
   assert.equal(client.pid, newer, 'the second kill was for the old process only');
 });
 
+test('a cancelled job whose engine dies before its grace period ends is CANCELLED, not a crash', async () => {
+  const client = makeClient({ cancelGraceMs: 10_000 });
+  const controller = new AbortController();
+  const hanging = client.run(fakeJob('hang'), { signal: controller.signal });
+  const pid = client.pid;
+  assert.ok(pid);
+  controller.abort();
+  process.kill(pid, 'SIGKILL'); // as when another cancelled job's grace period ended first and killed the engine
+  assert.equal((await within(rejection(hanging))).code, 'CANCELLED');
+  // A job that was not cancelled still reports the crash.
+  const crashing = client.run(fakeJob('hang'));
+  process.kill(client.pid as number, 'SIGKILL');
+  assert.equal((await within(rejection(crashing))).code, 'ENGINE_CRASHED');
+});
+
 test('a cancel the engine honours keeps the process; aborting after a job ended sends nothing and kills nothing', async () => {
   const client = makeClient({ cancelGraceMs: 50 });
   await echo(client);
