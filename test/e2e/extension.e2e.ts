@@ -317,8 +317,17 @@ describe('VEBI in a real VS Code (code-server)', { timeout: 15 * 60_000 }, () =>
     await vscode.page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout: RUN_TIMEOUT });
     for (const folder of ['keras-app', 'model-b']) {
       await vscode.page.locator('.tabs-container .tab', { hasText: `VEBI: ${folder}` }).first().click({ timeout: RUN_TIMEOUT });
-      const restored = await panel(folder);
-      await waitFor(`the restored ${folder} panel on its own model`, async () => ((await restored.locator('.app-header__model').textContent())?.includes(`${folder}/model.json`) ? true : undefined), RUN_TIMEOUT);
+      // The panel is found again on every try: a webview revived after a reload can replace its frame.
+      await waitFor(
+        `the restored ${folder} panel on its own model`,
+        async () => {
+          const restored = await panel(folder);
+          const header = await restored.locator('.app-header__model').textContent({ timeout: 2_000 }).catch(() => null);
+          return header?.includes(`${folder}/model.json`) ? true : undefined;
+        },
+        RUN_TIMEOUT,
+        1_000,
+      );
       await vscode.screenshot(`reload-restored-${folder}`);
     }
 
