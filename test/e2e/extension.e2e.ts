@@ -88,7 +88,10 @@ describe('VEBI in a real VS Code (code-server)', { timeout: 15 * 60_000 }, () =>
       `${selector} in the ${folder} panel`,
       async () => {
         const frame = await panel(folder);
-        return (await frame.locator(selector).first().isVisible().catch(() => false)) ? frame : undefined;
+        if (await frame.locator(selector).first().isVisible().catch(() => false)) return frame;
+        // code-server sometimes leaves a webview revealed in the background blank until its tab is shown: show it, as a user would.
+        await instance?.page.locator('.tabs-container .tab', { hasText: `VEBI: ${folder}` }).first().click({ timeout: 2_000 }).catch(() => undefined);
+        return undefined;
       },
       timeoutMs,
       1_000,
