@@ -317,16 +317,8 @@ describe('VEBI in a real VS Code (code-server)', { timeout: 15 * 60_000 }, () =>
     await vscode.page.locator('.tabs-container .tab', { hasText: 'VEBI: keras-app' }).first().click({ timeout: UI_TIMEOUT });
     await (await panel('keras-app')).locator('#vebi-app').waitFor({ state: 'visible', timeout: UI_TIMEOUT });
     await vscode.runCommand('VEBI: Explain Image');
-    await vscode.quickInput().locator('input').waitFor({ state: 'visible', timeout: UI_TIMEOUT }).catch(() => undefined);
-    // The active panel's model is used without asking; the image comes from the open dialog: type the path.
-    const input = vscode.quickInput().locator('input');
-    const target = path.join(WORKSPACE, manifest.explainImage);
-    await waitFor('the image path typed', async () => {
-      if ((await input.inputValue().catch(() => '')) !== target) await input.fill(target).catch(() => undefined);
-      await new Promise((resolve) => setTimeout(resolve, 400));
-      return (await input.inputValue().catch(() => '')) === target ? true : undefined;
-    }, UI_TIMEOUT);
-    await input.press('Enter');
+    // The active panel's model is used without asking; the image comes from the open dialog.
+    await vscode.typeInOpenDialog(path.join(WORKSPACE, manifest.explainImage));
     const keras = await waitInPanel('keras-app', 'img[data-testid="explain-heatmap"]');
     assert.match((await keras.locator('.app-header__model').textContent()) ?? '', /keras-app\/model\.json/);
     await vscode.screenshot('two-models-explained-by-chosen');
@@ -434,22 +426,8 @@ describe('VEBI in a real VS Code (code-server)', { timeout: 15 * 60_000 }, () =>
     await vscode.screenshot('missing-shard-pick');
     await vscode.pick(/^\s*Choose a model file/);
     // code-server's open dialog is VS Code's own "simple file dialog": a path typed into a quick input.
-    const input = vscode.quickInput().locator('input');
-    await waitFor('the open dialog', async () => ((await input.inputValue()).startsWith('/') ? true : undefined), UI_TIMEOUT);
-    // The dialog fills its input with the current folder asynchronously and can overwrite a path
-    // typed too early: type until the path stays.
-    const target = path.join(WORKSPACE, 'missing-shard', 'model.json');
-    await waitFor(
-      'the typed path to stay in the open dialog',
-      async () => {
-        if ((await input.inputValue()) !== target) await input.fill(target);
-        await new Promise((resolve) => setTimeout(resolve, 400));
-        return (await input.inputValue()) === target ? true : undefined;
-      },
-      UI_TIMEOUT,
-    );
+    await vscode.typeInOpenDialog(path.join(WORKSPACE, 'missing-shard', 'model.json'));
     await vscode.screenshot('missing-shard-open-dialog');
-    await input.press('Enter');
     // The file is a valid model.json: the folder is asked, then the engine finds the shard missing.
     await vscode.quickInput().locator('.quick-input-title', { hasText: 'VEBI: labelled image folder for missing-shard/model.json' }).waitFor({ state: 'visible', timeout: UI_TIMEOUT });
     await vscode.pick('data');

@@ -244,6 +244,26 @@ export class VsCode {
     return this.page.locator('.quick-input-widget');
   }
 
+  /**
+   * Types `target` into VS Code's simple open dialog (a path in a quick input) and accepts it. The
+   * dialog fills its input with the current folder asynchronously and can overwrite a path typed
+   * too early: type until the path stays.
+   */
+  async typeInOpenDialog(target: string, timeoutMs = 30_000): Promise<void> {
+    const input = this.quickInput().locator('input');
+    await waitFor('the open dialog', async () => ((await input.inputValue()).startsWith('/') ? true : undefined), timeoutMs);
+    await waitFor(
+      'the typed path to stay in the open dialog',
+      async () => {
+        if ((await input.inputValue()) !== target) await input.fill(target);
+        await sleep(400);
+        return (await input.inputValue()) === target ? true : undefined;
+      },
+      timeoutMs,
+    );
+    await input.press('Enter');
+  }
+
   /** Picks a row of an open quick pick by its label (a string matches the whole label). */
   async pick(label: string | RegExp, timeoutMs = 30_000): Promise<void> {
     const exact = typeof label === 'string' ? new RegExp(`^\\s*${label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*$`) : label;
