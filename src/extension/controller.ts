@@ -269,6 +269,7 @@ export class VebiController implements vscode.Disposable {
   private track(panel: VebiPanel): void {
     this.panels.set(panel.modelPath, panel);
     panel.onDidDispose = () => this.panels.delete(panel.modelPath);
+    panel.onDidRebuild = () => this.log.appendLine(`the panel of ${panel.modelPath} did not load (a webview host stuck waiting for its service worker): rebuilt it`);
   }
 
   private modelStorage(modelPath: string): vscode.Uri {

@@ -61,8 +61,12 @@ export type HostToPanel =
   | { type: 'layerLocation'; layer: string; found: boolean; message: string }
   | { type: 'show'; view: PanelView };
 
+/** Asked of a panel that has not said 'ready' since it was shown; a live page answers 'alive'. */
+export const PING: { type: 'ping' } = { type: 'ping' };
+
 export type PanelToHost =
   | { type: 'ready' }
+  | { type: 'alive' }
   | { type: 'pickImage' }
   /** An image of the interpreted folder, by its dataset-relative path. */
   | { type: 'explainDatasetImage'; relPath: string }
@@ -78,7 +82,7 @@ export type PanelToHost =
   | { type: 'evaluate'; kind: EvaluationKind }
   | { type: 'viewChanged'; view: PanelView };
 
-const PANEL_TO_HOST_TYPES = new Set(['ready', 'pickImage', 'explainDatasetImage', 'explainUri', 'revealLayer', 'rerun', 'changeDataFolder', 'cancel', 'exportReport', 'evaluate', 'viewChanged']);
+const PANEL_TO_HOST_TYPES = new Set(['ready', 'alive', 'pickImage', 'explainDatasetImage', 'explainUri', 'revealLayer', 'rerun', 'changeDataFolder', 'cancel', 'exportReport', 'evaluate', 'viewChanged']);
 const PANEL_VIEWS: readonly PanelView[] = ['overview', 'classes', 'explain', 'evaluation'];
 
 /** Webview messages are untrusted input: check the shape before acting on one. */

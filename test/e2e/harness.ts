@@ -167,6 +167,13 @@ export class VsCode {
       browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
       const context = await browser.newContext({ viewport: options.viewport ?? { width: 1440, height: 900 } });
       const page = await context.newPage();
+      // The browser's console (webview frames included) goes to code-server's log folder, kept by stop().
+      const consoleLog = path.join(root, 'browser-console.log');
+      const note = (line: string): void => void fs.appendFile(consoleLog, `${new Date().toISOString()} ${line}\n`).catch(() => undefined);
+      page.on('console', (message) => note(`[${message.type()}] ${message.location().url.slice(0, 120)}: ${message.text()}`));
+      page.on('pageerror', (error) => note(`[pageerror] ${error.message}`));
+      page.on('frameattached', (frame) => note(`[frame+] ${frame.url().slice(0, 160)}`));
+      page.on('framedetached', (frame) => note(`[frame-] ${frame.url().slice(0, 160)}`));
       const url = `${base}/?folder=${encodeURIComponent(path.resolve(options.workspace))}`;
       await page.goto(url, { waitUntil: 'domcontentloaded' });
       await page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout: 60_000 });
@@ -295,6 +302,20 @@ export class VsCode {
     return inner(this.page.locator(`[data-parent-flow-to-element-id="${id}"] > iframe.webview`));
   }
 
+  /** Every frame of the page with its URL and what its document holds: evidence for a blank webview. */
+  async describeFrames(): Promise<string> {
+    const lines: string[] = [];
+    for (const frame of this.page.frames()) {
+      const inside = await Promise.race([
+        frame.evaluate('`${document.readyState} body=${document.body ? document.body.innerHTML.length : -1} frames=${[...document.querySelectorAll("iframe")].map((f) => (f.id || f.className) + (f.style.visibility ? ":" + f.style.visibility : "")).join(",")} app=${document.getElementById("vebi-app") ? document.getElementById("vebi-app").innerText.slice(0, 80).replace(/\\s+/g, " ") : "-"}`')
+          .catch((error: unknown) => `unreadable: ${String(error).slice(0, 80)}`),
+        sleep(3_000).then(() => 'no answer in 3 s'),
+      ]);
+      lines.push(`${frame.isDetached() ? 'DETACHED ' : ''}${frame.url().slice(0, 140)}\n    ${String(inside)}`);
+    }
+    return lines.join('\n');
+  }
+
   /** Texts of the notification toasts on screen, or of every notification in the center. */
   async notifications(): Promise<string[]> {
     return this.page.locator('.notifications-toasts .notification-list-item, .notifications-center .notification-list-item').evaluateAll((items) =>
@@ -330,6 +351,7 @@ export class VsCode {
     const logs = path.join(ARTIFACTS, 'logs');
     await fs.mkdir(logs, { recursive: true });
     await fs.cp(this.logFile, path.join(logs, 'code-server.log')).catch(() => undefined);
+    await fs.cp(path.join(this.root, 'browser-console.log'), path.join(logs, 'browser-console.log')).catch(() => undefined);
     await fs.cp(path.join(this.root, 'user-data', 'logs'), path.join(logs, 'vscode'), { recursive: true }).catch(() => undefined);
     await fs.rm(this.root, { recursive: true, force: true }).catch(() => undefined);
   }

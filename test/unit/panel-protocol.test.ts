@@ -37,7 +37,7 @@ test('the enumerated fields: an empty string is no view and no evaluation kind',
 test('an empty or unknown type is dropped; the field-less kinds pass with their extra fields removed', () => {
   assert.equal(parsePanelMessage({ type: '' }), undefined);
   assert.equal(parsePanelMessage({ type: '', relPath: 'cats/001.png' }), undefined);
-  for (const type of ['ready', 'pickImage', 'rerun', 'cancel', 'exportReport'] as const) {
+  for (const type of ['ready', 'alive', 'pickImage', 'rerun', 'cancel', 'exportReport'] as const) {
     assert.deepEqual(parsePanelMessage({ type, relPath: '', extra: 1 }), { type });
   }
 });

@@ -7,13 +7,16 @@ import { PanelApp } from './app';
 import { isHostMessage } from './state';
 import { connectToHost } from './vscode-api';
 
+const isPing = (data: unknown): boolean => typeof data === 'object' && data !== null && (data as { type?: unknown }).type === 'ping';
+
 function start(): void {
   const root = document.getElementById('vebi-app');
   if (!root) throw new Error('The panel page has no #vebi-app element.');
   const host = connectToHost();
   const app = new PanelApp(root, host);
   window.addEventListener('message', (event: MessageEvent<unknown>) => {
-    if (isHostMessage(event.data)) app.handle(event.data);
+    if (isPing(event.data)) host.post({ type: 'alive' });
+    else if (isHostMessage(event.data)) app.handle(event.data);
   });
   host.post({ type: 'ready' });
 }

@@ -5,14 +5,18 @@
  */
 import * as vscode from 'vscode';
 import type { PlainError } from '../../shared/errors';
-import { parsePanelMessage } from '../../shared/panel-protocol';
+import { parsePanelMessage, PING } from '../../shared/panel-protocol';
 import type { HostToPanel, PanelState, PanelToHost, PanelView, ShownEvaluation, ShownExplanation, ShownInterpretation } from '../../shared/panel-protocol';
 import type { ProgressEvent } from '../../shared/progress';
 import type { ExplanationReport, InterpretReport } from '../../shared/report';
+import { LoadWatchdog } from './load-watchdog';
 import { buildPanelHtml } from './panel-html';
 import { panelLabel } from './panel-label';
 
 export const PANEL_VIEW_TYPE = 'vebi.panel';
+
+/** A page normally loads in well under a second; a loaded machine can take a few. */
+const PAGE_LOAD_LIMITS = { loadTimeoutMs: 8_000, answerTimeoutMs: 3_000, maxRebuilds: 3 };
 
 export type PanelMessageHandler = (panel: VebiPanel, message: PanelToHost) => void;
 
@@ -20,20 +24,40 @@ export class VebiPanel {
   private state: PanelState;
   private readonly disposables: vscode.Disposable[] = [];
   private ready = false;
+  private webviewPanel: vscode.WebviewPanel;
+  private readonly watchdog: LoadWatchdog;
   /** Called once the panel is closed. */
   onDidDispose?: () => void;
+  /** Called when a page that never loaded is rebuilt (for the output channel). */
+  onDidRebuild?: () => void;
 
   constructor(
-    readonly panel: vscode.WebviewPanel,
+    panel: vscode.WebviewPanel,
     private readonly extensionUri: vscode.Uri,
     readonly modelPath: string,
-    modelStorage: vscode.Uri,
+    private readonly modelStorage: vscode.Uri,
     private readonly onMessage: PanelMessageHandler,
   ) {
     this.state = { modelPath, view: 'overview' };
-    const dist = vscode.Uri.joinPath(extensionUri, 'dist');
-    const media = vscode.Uri.joinPath(extensionUri, 'media');
-    panel.webview.options = { enableScripts: true, localResourceRoots: [dist, media, modelStorage] };
+    this.webviewPanel = panel;
+    this.watchdog = new LoadWatchdog({
+      ...PAGE_LOAD_LIMITS,
+      isVisible: () => this.webviewPanel.visible,
+      ping: () => void this.webviewPanel.webview.postMessage(PING),
+      rebuild: () => this.rebuild(),
+    });
+    this.attach(panel);
+  }
+
+  /** The VS Code panel showing this model now (a rebuilt page is a new one). */
+  get panel(): vscode.WebviewPanel {
+    return this.webviewPanel;
+  }
+
+  private attach(panel: vscode.WebviewPanel): void {
+    const dist = vscode.Uri.joinPath(this.extensionUri, 'dist');
+    const media = vscode.Uri.joinPath(this.extensionUri, 'media');
+    panel.webview.options = { enableScripts: true, localResourceRoots: [dist, media, this.modelStorage] };
     panel.iconPath = vscode.Uri.joinPath(media, 'icon.svg');
     panel.webview.html = buildPanelHtml({
       cspSource: panel.webview.cspSource,
@@ -45,6 +69,8 @@ export class VebiPanel {
       panel.webview.onDidReceiveMessage((raw: unknown) => {
         const message = parsePanelMessage(raw);
         if (!message) return; // untrusted input of an unknown shape: ignore
+        if (message.type === 'ready' || message.type === 'alive') this.watchdog.loaded();
+        if (message.type === 'alive') return;
         if (message.type === 'ready') {
           this.ready = true;
           void this.post({ type: 'init', state: this.state });
@@ -53,8 +79,23 @@ export class VebiPanel {
         if (message.type === 'viewChanged') this.state.view = message.view;
         this.onMessage(this, message);
       }),
+      // Without retainContextWhenHidden the page is dropped when hidden and loaded again when shown.
+      panel.onDidChangeViewState(({ webviewPanel }) => (webviewPanel.visible ? this.watchdog.shown() : this.watchdog.hidden())),
       panel.onDidDispose(() => this.dispose()),
     );
+    if (panel.visible) this.watchdog.shown();
+  }
+
+  /** A page that never loaded: the same panel again, in the same place, on a fresh page. */
+  private rebuild(): void {
+    const old = this.webviewPanel;
+    const fresh = vscode.window.createWebviewPanel(PANEL_VIEW_TYPE, old.title, { viewColumn: old.viewColumn ?? vscode.ViewColumn.Beside, preserveFocus: !old.active }, {});
+    for (const d of this.disposables.splice(0)) d.dispose(); // the old panel's close must not close this one
+    this.ready = false;
+    this.webviewPanel = fresh;
+    this.attach(fresh);
+    old.dispose();
+    this.onDidRebuild?.();
   }
 
   static create(extensionUri: vscode.Uri, modelPath: string, modelStorage: vscode.Uri, onMessage: PanelMessageHandler): VebiPanel {
@@ -63,7 +104,7 @@ export class VebiPanel {
   }
 
   reveal(): void {
-    this.panel.reveal(this.panel.viewColumn ?? vscode.ViewColumn.Beside, true); // stay in its group
+    this.webviewPanel.reveal(this.webviewPanel.viewColumn ?? vscode.ViewColumn.Beside, true); // stay in its group
   }
 
   /** Drops every result shown (their files are gone) and says why; a run in progress keeps its progress. */
@@ -114,7 +155,7 @@ export class VebiPanel {
   }
 
   post(message: HostToPanel): Thenable<boolean> {
-    return this.ready ? this.panel.webview.postMessage(message) : Promise.resolve(false);
+    return this.ready ? this.webviewPanel.webview.postMessage(message) : Promise.resolve(false);
   }
 
   get hasInterpretation(): boolean {
@@ -126,10 +167,11 @@ export class VebiPanel {
   }
 
   private folderUri(folder: string): string {
-    return this.panel.webview.asWebviewUri(vscode.Uri.file(folder)).toString();
+    return this.webviewPanel.webview.asWebviewUri(vscode.Uri.file(folder)).toString();
   }
 
   dispose(): void {
+    this.watchdog.stop();
     for (const d of this.disposables.splice(0)) d.dispose();
     this.onDidDispose?.();
   }
