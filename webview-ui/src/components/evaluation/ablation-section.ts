@@ -1,7 +1,7 @@
 /** Accuracy when each class's relevant features are zeroed, against as many random features: table and plot. */
 import type { ShownEvaluation } from '../../../../src/shared/panel-protocol';
 import { h } from '../../dom';
-import { formatInteger, formatPercent } from '../../format';
+import { baseName, formatInteger, formatPercent } from '../../format';
 import { lineChart } from '../line-chart';
 
 type Shown = Extract<ShownEvaluation, { kind: 'ablation' }>;
@@ -39,7 +39,11 @@ export function ablationSection(shown: Shown): HTMLElement {
     h('td', { class: 'num' }, `${formatPercent(p.random.others.mean)} \u00b1 ${formatPercent(p.random.others.std)}`),
   ));
   return h('div', null,
-    h('p', { class: 'muted' }, `${formatInteger(summary.data.numImages)} images of ${summary.data.path} \u00b7 intact accuracy ${formatPercent(summary.baselineAccuracy)} \u00b7 ${summary.params.draws} random draws per count`),
+    // The folder by its name (a full path would fill the line at half width); the whole path on hover.
+    h('p', { class: 'muted' },
+      `${formatInteger(summary.data.numImages)} images of `,
+      h('span', { class: 'path', title: summary.data.path, 'data-testid': 'ablation-data' }, baseName(summary.data.path)),
+      ` \u00b7 intact accuracy ${formatPercent(summary.baselineAccuracy)} \u00b7 ${summary.params.draws} random draws per count`),
     summary.warnings.length ? h('ul', { class: 'warning-text' }, summary.warnings.map((w) => h('li', null, w))) : null,
     h('div', { class: 'evaluation-pair' },
       h('div', { class: 'table-scroll' }, h('table', { class: 'data-table', 'data-testid': 'ablation-table' },
