@@ -1,0 +1,125 @@
+"""Writes ONNX fixtures and PyTorch's own logits for them into the folder given as argv[1].
+
+Each model is built with seeded random weights (torchvision's architectures download nothing with
+weights=None), put in eval mode, exported with torch.onnx.export with and without constant folding
+at two opsets, and evaluated by PyTorch on a few seeded random inputs: <name>.onnx next to
+<name>.json = {"input": [N, C, H, W], "inputs": [flat NCHW floats], "logits": [[...], ...]}.
+argv[2:] picks models (default: all). Also writes the bad-input fixtures (an unsupported op,
+external data escaping the folder) with onnx.helper ("bad"), and small_cnn with external data
+("external", after "small_cnn").
+"""
+import json
+import os
+import sys
+
+import numpy as np
+import onnx
+import torch
+import torch.nn as nn
+import torchvision
+from onnx import TensorProto, helper
+
+
+class SmallCnn(nn.Module):
+    """conv-bn-relu-maxpool x2, flatten, linear-relu-linear: the typical hand-written classifier.
+    The second BatchNorm follows the ReLU (and one follows fc1), so the exporter cannot fold them
+    into a convolution: the ONNX file keeps BatchNormalization nodes."""
+
+    def __init__(self):
+        super().__init__()
+        self.conv1 = nn.Conv2d(3, 8, 3, padding=1)
+        self.bn1 = nn.BatchNorm2d(8)
+        self.conv2 = nn.Conv2d(8, 16, 3, padding=1)
+        self.bn2 = nn.BatchNorm2d(16)
+        self.pool = nn.MaxPool2d(2)
+        self.fc1 = nn.Linear(16 * 8 * 8, 32)
+        self.bn3 = nn.BatchNorm1d(32)
+        self.fc2 = nn.Linear(32, 10)
+
+    def forward(self, x):
+        x = self.pool(torch.relu(self.bn1(self.conv1(x))))
+        x = self.pool(self.bn2(torch.relu(self.conv2(x))))
+        x = x.view(x.size(0), -1)
+        return self.fc2(self.bn3(torch.relu(self.fc1(x))))
+
+
+def randomize_bn(model):
+    """Random running statistics, so that a wrong BatchNorm conversion shows in the logits."""
+    for m in model.modules():
+        if isinstance(m, (nn.BatchNorm1d, nn.BatchNorm2d)):
+            m.running_mean.uniform_(-0.5, 0.5)
+            m.running_var.uniform_(0.5, 2.0)
+            m.weight.data.uniform_(0.5, 1.5)
+            m.bias.data.uniform_(-0.5, 0.5)
+
+
+def small_cnn():
+    return SmallCnn(), (3, 32, 32)
+
+
+def resnet18():
+    return torchvision.models.resnet18(weights=None, num_classes=10), (3, 64, 64)
+
+
+def mobilenet_v2():
+    return torchvision.models.mobilenet_v2(weights=None, num_classes=10), (3, 64, 64)
+
+
+MODELS = {"small_cnn": small_cnn, "resnet18": resnet18, "mobilenet_v2": mobilenet_v2}
+SETTINGS = [(11, True), (11, False), (13, True), (13, False)]
+
+
+def write_model(out, name, build, inputs=3):
+    torch.manual_seed(0)
+    model, shape = build()
+    randomize_bn(model)
+    model.eval()
+    x = torch.randn(inputs, *shape)
+    with torch.no_grad():
+        logits = model(x)
+    for opset, folding in SETTINGS:
+        stem = f"{name}-opset{opset}-{'folded' if folding else 'unfolded'}"
+        torch.onnx.export(model, x[:1], os.path.join(out, stem + ".onnx"), opset_version=opset, do_constant_folding=folding,
+                          input_names=["input"], output_names=["logits"], dynamic_axes={"input": {0: "batch"}, "logits": {0: "batch"}})
+        with open(os.path.join(out, stem + ".json"), "w") as f:
+            json.dump({"input": list(x.shape), "inputs": x.flatten().tolist(), "logits": logits.tolist()}, f)
+
+
+def write_bad(out):
+    """A graph with an op outside ONNX ('Foo'), and one whose weights point outside its folder."""
+    x = helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 3, 8, 8])
+    y = helper.make_tensor_value_info("y", TensorProto.FLOAT, [1, 3, 8, 8])
+    foo = helper.make_graph([helper.make_node("Relu", ["x"], ["r"], name="first_relu"), helper.make_node("Foo", ["r"], ["y"], name="my_foo")], "foo", [x], [y])
+    onnx.save(helper.make_model(foo, opset_imports=[helper.make_opsetid("", 13)]), os.path.join(out, "bad-foo-op.onnx"))
+
+    w = TensorProto(name="w", data_type=TensorProto.FLOAT, dims=[4, 3, 3, 3])
+    w.data_location = TensorProto.EXTERNAL
+    for key, value in (("location", "../x"), ("offset", "0"), ("length", str(4 * 3 * 3 * 3 * 4))):
+        entry = w.external_data.add()
+        entry.key, entry.value = key, value
+    conv = helper.make_graph([helper.make_node("Conv", ["x", "w"], ["y"], name="conv")], "escape", [x], [helper.make_tensor_value_info("y", TensorProto.FLOAT, [1, 4, 6, 6])], [w])
+    onnx.save(helper.make_model(conv, opset_imports=[helper.make_opsetid("", 13)]), os.path.join(out, "bad-external-escape.onnx"))
+
+
+def write_external(out):
+    """small_cnn with every weight in small_cnn-external.onnx.data (as exports above 2 GB are)."""
+    model = onnx.load(os.path.join(out, "small_cnn-opset13-folded.onnx"))
+    onnx.save_model(model, os.path.join(out, "small_cnn-external.onnx"), save_as_external_data=True, all_tensors_to_one_file=True,
+                    location="small_cnn-external.onnx.data", size_threshold=0)
+
+
+def main():
+    out = sys.argv[1]
+    os.makedirs(out, exist_ok=True)
+    torch.set_num_threads(1)
+    for name in sys.argv[2:] or list(MODELS):
+        if name == "bad":
+            write_bad(out)
+        elif name == "external":
+            write_external(out)
+        else:
+            write_model(out, name, MODELS[name])
+
+
+if __name__ == "__main__":
+    main()
