@@ -3,7 +3,8 @@
 Each model is built with seeded random weights (torchvision's architectures download nothing with
 weights=None), put in eval mode, exported with torch.onnx.export with and without constant folding
 at two opsets, and evaluated by PyTorch on a few seeded random inputs: <name>.onnx next to
-<name>.json = {"input": [N, C, H, W], "inputs": [flat NCHW floats], "logits": [[...], ...]}.
+<name>.json = {"input": [N, C, H, W], "inputs": [flat NCHW floats], "logits": [[...], ...],
+"gradientClass": k, "gradient": [d logit_k / d input, first input, flat NCHW]}.
 argv[2:] picks models (default: all). Also writes the bad-input fixtures (an unsupported op,
 external data escaping the folder) with onnx.helper ("bad"), and small_cnn with external data
 ("external", after "small_cnn").
@@ -66,6 +67,7 @@ def mobilenet_v2():
 
 
 MODELS = {"small_cnn": small_cnn, "resnet18": resnet18, "mobilenet_v2": mobilenet_v2}
+GRADIENT_CLASS = 3
 SETTINGS = [(11, True), (11, False), (13, True), (13, False)]
 
 
@@ -77,12 +79,15 @@ def write_model(out, name, build, inputs=3):
     x = torch.randn(inputs, *shape)
     with torch.no_grad():
         logits = model(x)
+    # torch.autograd's gradient of one class score at the first input (NCHW).
+    first = x[:1].clone().requires_grad_(True)
+    model(first)[0, GRADIENT_CLASS].backward()
     for opset, folding in SETTINGS:
         stem = f"{name}-opset{opset}-{'folded' if folding else 'unfolded'}"
         torch.onnx.export(model, x[:1], os.path.join(out, stem + ".onnx"), opset_version=opset, do_constant_folding=folding,
                           input_names=["input"], output_names=["logits"], dynamic_axes={"input": {0: "batch"}, "logits": {0: "batch"}})
         with open(os.path.join(out, stem + ".json"), "w") as f:
-            json.dump({"input": list(x.shape), "inputs": x.flatten().tolist(), "logits": logits.tolist()}, f)
+            json.dump({"input": list(x.shape), "inputs": x.flatten().tolist(), "logits": logits.tolist(), "gradientClass": GRADIENT_CLASS, "gradient": first.grad.flatten().tolist()}, f)
 
 
 def write_bad(out):
@@ -101,6 +106,36 @@ def write_bad(out):
     onnx.save(helper.make_model(conv, opset_imports=[helper.make_opsetid("", 13)]), os.path.join(out, "bad-external-escape.onnx"))
 
 
+class Upsampling(nn.Module):
+    """A real PyTorch op VEBI does not convert: F.interpolate exports as Resize."""
+
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv2d(3, 4, 3)
+
+    def forward(self, x):
+        return nn.functional.interpolate(self.conv(x), scale_factor=2.0).mean((2, 3))
+
+
+class PaddedPoolOnSigned(nn.Module):
+    """Max pooling with padding on values that can be negative (no ReLU before it)."""
+
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv2d(3, 4, 3)
+        self.pool = nn.MaxPool2d(3, stride=2, padding=1)
+
+    def forward(self, x):
+        return torch.flatten(self.pool(self.conv(x)), 1)
+
+
+def write_refused(out):
+    """Real torch.onnx.export files VEBI refuses, naming the node."""
+    torch.manual_seed(0)
+    for name, model in (("refused-resize", Upsampling()), ("refused-pool-padding", PaddedPoolOnSigned())):
+        torch.onnx.export(model.eval(), torch.randn(1, 3, 16, 16), os.path.join(out, name + ".onnx"), opset_version=13)
+
+
 def write_external(out):
     """small_cnn with every weight in small_cnn-external.onnx.data (as exports above 2 GB are)."""
     model = onnx.load(os.path.join(out, "small_cnn-opset13-folded.onnx"))
@@ -115,6 +150,7 @@ def main():
     for name in sys.argv[2:] or list(MODELS):
         if name == "bad":
             write_bad(out)
+            write_refused(out)
         elif name == "external":
             write_external(out)
         else:

@@ -27,11 +27,14 @@ export function makeOnnxFixtures(models: string[]): string {
   return dir;
 }
 
-/** PyTorch's inputs (NCHW) and logits for a fixture model. */
+/** PyTorch's inputs (NCHW), logits and one input gradient for a fixture model. */
 export interface OnnxReference {
   input: [number, number, number, number];
   inputs: number[];
   logits: number[][];
+  /** torch.autograd's gradient of logit `gradientClass` at the first input, NCHW. */
+  gradientClass: number;
+  gradient: number[];
 }
 
 export function readReference(onnxFile: string): OnnxReference {

@@ -51,7 +51,7 @@ export class LayerGraphModel implements VebiModel {
   constructor(
     private readonly model: tf.LayersModel,
     readonly path: string,
-    readonly format: 'tfjs-layers' | 'keras' = 'tfjs-layers',
+    readonly format: 'tfjs-layers' | 'keras' | 'onnx' = 'tfjs-layers',
   ) {
     this.plan = buildLayerPlan(model, path);
     this.ops = this.plan.steps.map((s) => describeStep(s, path));

@@ -1,7 +1,7 @@
 /**
  * Opens a classifier for VEBI: a TF.js model.json (layers or graph model) or the folder that holds
- * one, or a Keras .keras/.h5 file. Every model.json is checked by the safe IO handler before
- * TensorFlow.js parses it.
+ * one, a Keras .keras/.h5 file or an .onnx file (both converted to a layers model). Every
+ * model.json is checked by the safe IO handler before TensorFlow.js parses it.
  */
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
@@ -13,6 +13,7 @@ import { registerKerasCompatLayers } from './keras-compat-layers';
 import { loadKerasModel } from './keras/load-keras-model';
 import { KERAS_EXTENSIONS } from './keras/read-keras-file';
 import { LayerGraphModel } from './layer-graph';
+import { loadOnnxModel } from './onnx/load-onnx-model';
 import { notRegularModelFile } from './model-file';
 import { topologyKind, type ModelJson } from './model-json';
 import { readModelJson, safeIOHandler } from './safe-io-handler';
@@ -21,7 +22,6 @@ import type { VebiModel } from './types';
 const NOT_YET: Record<string, string> = {
   '.pt': 'a PyTorch checkpoint',
   '.pth': 'a PyTorch checkpoint',
-  '.onnx': 'an ONNX model',
 };
 
 /**
@@ -158,10 +158,11 @@ async function loadGraph(file: string, json: ModelJson): Promise<VebiModel> {
   return adopt(model, file, graphModelWeights, (m) => GraphModelAdapter.create(m, file, json.modelTopology));
 }
 
-/** Loads a model.json (or the folder holding one) or a Keras .keras/.h5 file as a VebiModel. */
+/** Loads a model.json (or the folder holding one), a Keras .keras/.h5 file or an .onnx file as a VebiModel. */
 export async function loadModel(userPath: string): Promise<VebiModel> {
   const file = await resolveModelJson(userPath);
   if (isKerasFile(file)) return adopt(await loadKerasModel(file), file, layersModelWeights, (m) => new LayerGraphModel(m, file, 'keras'));
+  if (path.extname(file).toLowerCase() === '.onnx') return adopt(await loadOnnxModel(file), file, layersModelWeights, (m) => new LayerGraphModel(m, file, 'onnx'));
   const json = await readModelJson(file);
   return topologyKind(json, file) === 'graph-model' ? loadGraph(file, json) : loadLayers(file, json);
 }

@@ -5,7 +5,7 @@
 import type * as tf from '@tensorflow/tfjs';
 import type { LayerSummary, ReceptiveField } from '../../shared/report';
 
-export type ModelFormat = 'tfjs-layers' | 'tfjs-graph' | 'keras';
+export type ModelFormat = 'tfjs-layers' | 'tfjs-graph' | 'keras' | 'onnx';
 
 /** How signals are propagated back to the input (method.md section 4, step 3). */
 export interface ProjectionOptions {

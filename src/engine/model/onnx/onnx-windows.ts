@@ -1,0 +1,60 @@
+/**
+ * ONNX window attributes (Conv, MaxPool, AveragePool: kernel_shape, strides, dilations, pads,
+ * auto_pad, ceil_mode) -> TF.js terms: 'same' where ONNX's pads equal TensorFlow's 'same' split,
+ * else 'valid' after an explicit ZeroPadding2D.
+ */
+import { effectiveKernel, padAmounts, windowOutputSize } from '../conv-geometry';
+import type { OnnxNode } from './onnx-ir';
+
+export interface Window {
+  kernel: [number, number];
+  strides: [number, number];
+  dilations: [number, number];
+  /** [[top, bottom], [left, right]] */
+  pads: [[number, number], [number, number]];
+  /** 'same' when pads equal TensorFlow's 'same' padding; otherwise pads are applied before a 'valid' op. */
+  mode: 'same' | 'valid';
+  outSize: [number, number];
+  /** ceil_mode asked for a larger output than floor gives (not converted yet). */
+  ceilChangesSize: boolean;
+}
+
+function pair(value: unknown, fallback: number): [number, number] {
+  return Array.isArray(value) && value.length === 2 ? [Number(value[0]), Number(value[1])] : [fallback, fallback];
+}
+
+/** The window of `node` over an [inH, inW] input; `kernel` when the op has no kernel_shape (Conv takes it from W). */
+export function windowOf(node: OnnxNode, [inH, inW]: number[], kernel?: [number, number]): Window {
+  const a = node.attributes;
+  const k = kernel ?? pair(a.kernel_shape, 1);
+  const strides = pair(a.strides, 1);
+  const dilations = pair(a.dilations, 1);
+  const eff = [effectiveKernel(k[0], dilations[0]), effectiveKernel(k[1], dilations[1])];
+  const same = [padAmounts(inH, eff[0], strides[0], 'same'), padAmounts(inW, eff[1], strides[1], 'same')] as [[number, number], [number, number]];
+  const autoPad = typeof a.auto_pad === 'string' ? a.auto_pad : 'NOTSET';
+  let pads: [[number, number], [number, number]];
+  if (autoPad === 'SAME_UPPER') pads = same;
+  else if (autoPad === 'SAME_LOWER') pads = [[same[0][1], same[0][0]], [same[1][1], same[1][0]]];
+  else if (autoPad === 'VALID') pads = [[0, 0], [0, 0]];
+  else {
+    const p = Array.isArray(a.pads) && a.pads.length === 4 ? a.pads.map(Number) : [0, 0, 0, 0];
+    pads = [[p[0], p[2]], [p[1], p[3]]];
+  }
+  const isSame = pads.every((axis, i) => axis[0] === same[i][0] && axis[1] === same[i][1]) && pads.flat().some((p) => p > 0);
+  const floorSize = [windowOutputSize(inH + pads[0][0] + pads[0][1], eff[0], strides[0]), windowOutputSize(inW + pads[1][0] + pads[1][1], eff[1], strides[1])];
+  const ceilSize = [0, 1].map((i) => Math.ceil(([inH, inW][i] + pads[i][0] + pads[i][1] - eff[i]) / strides[i]) + 1);
+  const ceil = Number(a.ceil_mode ?? 0) === 1;
+  return {
+    kernel: k,
+    strides,
+    dilations,
+    pads,
+    mode: isSame ? 'same' : 'valid',
+    outSize: [floorSize[0], floorSize[1]],
+    ceilChangesSize: ceil && (ceilSize[0] !== floorSize[0] || ceilSize[1] !== floorSize[1]),
+  };
+}
+
+export function hasPadding(w: Window): boolean {
+  return w.mode === 'valid' && w.pads.flat().some((p) => p > 0);
+}

@@ -1,0 +1,125 @@
+/**
+ * ONNX models exported by PyTorch (torch.onnx.export, opsets 11 and 13, with and without constant
+ * folding) load through loadModel as NHWC layers models that compute PyTorch's own logits and
+ * input gradients (torch.autograd), with readable layer names and no tensor left behind. Models
+ * VEBI cannot convert are refused naming the node, before anything runs.
+ */
+import { test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import { loadModel } from '../../src/engine/model';
+import type { VebiModel } from '../../src/engine/model';
+import { useBackend } from '../helpers/backend';
+import { makeOnnxFixtures, onnxFixturesSkip, readReference } from '../helpers/onnx-fixtures';
+import { rejectsWith } from '../helpers/rejects-with';
+
+const skip = onnxFixturesSkip();
+const ARCHITECTURES = [
+  { name: 'small_cnn', layer: 'conv2' },
+  { name: 'resnet18', layer: 'layer1.0.conv1' },
+  { name: 'mobilenet_v2', layer: 'features.1.conv.0.0' },
+];
+const SETTINGS = ['opset11-folded', 'opset11-unfolded', 'opset13-folded', 'opset13-unfolded'];
+let dir = '';
+
+test.before(async () => {
+  await useBackend('wasm');
+  if (!skip) dir = makeOnnxFixtures([...ARCHITECTURES.map((a) => a.name), 'bad']);
+});
+test.after(() => {
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+/** PyTorch's NCHW values as the engine's NHWC tensor. */
+function nhwc(values: number[], [n, c, h, w]: number[]): tf.Tensor4D {
+  return tf.tidy(() => tf.tensor4d(values, [n, c, h, w]).transpose<tf.Tensor4D>([0, 2, 3, 1]));
+}
+
+function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let max = 0;
+  for (let i = 0; i < a.length; i++) max = Math.max(max, Math.abs(a[i] - b[i]));
+  return max;
+}
+
+function range(values: number[]): number {
+  return Math.max(...values) - Math.min(...values);
+}
+
+function gradientAtInput(model: VebiModel, x: tf.Tensor4D, k: number): Float32Array {
+  return tf.tidy(() => {
+    const seed = tf.oneHot([k], model.numClasses).toFloat() as tf.Tensor2D;
+    const { activation, gradient } = model.scoreGradient(x.slice([0, 0, 0, 0], [1, -1, -1, -1]), seed);
+    activation.dispose();
+    return gradient.transpose([0, 3, 1, 2]).dataSync() as Float32Array;
+  });
+}
+
+for (const { name, layer } of ARCHITECTURES) {
+  for (const setting of SETTINGS) {
+    test(`${name} (${setting}): logits and the input gradient equal PyTorch's`, { skip }, async (t) => {
+      const file = path.join(dir, `${name}-${setting}.onnx`);
+      const ref = readReference(file);
+      const baseline = tf.memory().numTensors;
+      const started = performance.now();
+      const model = await loadModel(file);
+      const loadMs = performance.now() - started;
+      try {
+        const [, c, h, w] = ref.input;
+        assert.equal(model.format, 'onnx');
+        assert.deepEqual(model.inputShape, [h, w, c]);
+        assert.equal(model.numClasses, ref.logits[0].length);
+        assert.ok(model.featureLayers.includes(layer), `a readable feature layer "${layer}" among ${model.featureLayers.join(', ')}`);
+        const x = nhwc(ref.inputs, ref.input);
+        const { outputs, logits, probs } = model.forward(x, []);
+        const ours = logits.dataSync();
+        tf.dispose([...outputs, logits, probs]);
+        const expected = ref.logits.flat();
+        const diff = maxAbsDiff(ours, expected);
+        assert.ok(diff < 1e-4 * range(expected), `max |logit diff| ${diff} vs range ${range(expected)}`);
+        const gradient = gradientAtInput(model, x, ref.gradientClass);
+        x.dispose();
+        const gradDiff = maxAbsDiff(gradient, ref.gradient);
+        assert.ok(gradDiff < 1e-4 * range(ref.gradient), `max |gradient diff| ${gradDiff} vs range ${range(ref.gradient)}`);
+        t.diagnostic(`load ${loadMs.toFixed(0)} ms; max |logit diff| ${diff.toExponential(2)} (range ${range(expected).toFixed(3)}); max |input gradient diff| ${gradDiff.toExponential(2)} (range ${range(ref.gradient).toExponential(2)})`);
+      } finally {
+        model.dispose();
+      }
+      assert.equal(tf.memory().numTensors, baseline, 'every tensor of the model is released on dispose');
+    });
+  }
+}
+
+test('a truncated .onnx file and random bytes are refused as corrupt, naming the file', { skip }, async () => {
+  const whole = readFileSync(path.join(dir, 'small_cnn-opset13-folded.onnx'));
+  const truncated = path.join(dir, 'truncated.onnx');
+  writeFileSync(truncated, whole.subarray(0, whole.length - 1000));
+  await rejectsWith(() => loadModel(truncated), 'MODEL_CORRUPT', truncated, { messageNamesPath: true });
+  const random = path.join(dir, 'random.onnx');
+  writeFileSync(random, Buffer.from(Array.from({ length: 2048 }, (_, i) => (i * 7919 + 13) % 251)));
+  await rejectsWith(() => loadModel(random), 'MODEL_CORRUPT', random, { messageNamesPath: true });
+});
+
+test('operations VEBI does not convert are refused naming the node and its op, nothing run', { skip }, async () => {
+  const cases = [
+    { file: 'bad-foo-op.onnx', node: '"my_foo" (Foo)' },
+    { file: 'refused-resize.onnx', node: '"/Resize" (Resize)' },
+    { file: 'refused-pool-padding.onnx', node: '"/pool/MaxPool" (MaxPool)', why: /can be negative/ },
+  ];
+  const baseline = tf.memory().numTensors;
+  for (const { file, node, why } of cases) {
+    const full = path.join(dir, file);
+    const err = await rejectsWith(() => loadModel(full), 'MODEL_UNSUPPORTED', full);
+    assert.ok(err.message.includes(node), `${file}: the message names ${node}: ${err.message}`);
+    assert.match(err.message, /Nothing in the model was run/);
+    if (why) assert.match(err.message, why);
+  }
+  assert.equal(tf.memory().numTensors, baseline, 'a refused model leaves no tensor');
+});
+
+test('external data leading out of the model folder is refused', { skip }, async () => {
+  const file = path.join(dir, 'bad-external-escape.onnx');
+  const err = await rejectsWith(() => loadModel(file), 'WEIGHTS_PATH_ESCAPES', file);
+  assert.match(err.message, /"\.\.\/x"/);
+});
