@@ -4,7 +4,8 @@ Each model is built with seeded random weights (torchvision's architectures down
 weights=None), put in eval mode, exported with torch.onnx.export with and without constant folding
 at two opsets, and evaluated by PyTorch on a few seeded random inputs: <name>.onnx next to
 <name>.json = {"input": [N, C, H, W], "inputs": [flat NCHW floats], "logits": [[...], ...],
-"gradientClass": k, "gradient": [d logit_k / d input, first input, flat NCHW]}.
+"gradientClass": k, "gradient": [d logit_k / d input, first input, flat NCHW], "guided": [the same
+by guided backpropagation]}.
 argv[2:] picks models (default: all). Also writes the bad-input fixtures (an unsupported op,
 external data escaping the folder) with onnx.helper ("bad"), and small_cnn with external data
 ("external", after "small_cnn").
@@ -42,6 +43,35 @@ class SmallCnn(nn.Module):
         x = self.pool(self.bn2(torch.relu(self.conv2(x))))
         x = x.view(x.size(0), -1)
         return self.fc2(self.bn3(torch.relu(self.fc1(x))))
+
+
+class GuidedClip(torch.autograd.Function):
+    """ReLU / ReLU6 with guided backpropagation's rule: g_in = g_out * [0 < x < max] * [g_out > 0]."""
+
+    @staticmethod
+    def forward(ctx, x, top):
+        ctx.save_for_backward(x)
+        ctx.top = top
+        return x.clamp(0, top)
+
+    @staticmethod
+    def backward(ctx, g):
+        (x,) = ctx.saved_tensors
+        return g * ((x > 0) & (x < ctx.top)) * (g > 0), None
+
+
+def guided_gradient(model, x, k):
+    """Guided backpropagation of logit k at input x: every ReLU and ReLU6 call goes through GuidedClip."""
+    saved = torch.relu, nn.functional.relu, nn.functional.hardtanh
+    torch.relu = lambda t: GuidedClip.apply(t, float("inf"))
+    nn.functional.relu = lambda t, inplace=False: GuidedClip.apply(t, float("inf"))
+    nn.functional.hardtanh = lambda t, min_val=-1.0, max_val=1.0, inplace=False: GuidedClip.apply(t, max_val)
+    try:
+        x = x.clone().requires_grad_(True)
+        model(x)[0, k].backward()
+        return x.grad
+    finally:
+        torch.relu, nn.functional.relu, nn.functional.hardtanh = saved
 
 
 def randomize_bn(model):
@@ -82,12 +112,14 @@ def write_model(out, name, build, inputs=3):
     # torch.autograd's gradient of one class score at the first input (NCHW).
     first = x[:1].clone().requires_grad_(True)
     model(first)[0, GRADIENT_CLASS].backward()
+    guided = guided_gradient(model, x[:1], GRADIENT_CLASS)
     for opset, folding in SETTINGS:
         stem = f"{name}-opset{opset}-{'folded' if folding else 'unfolded'}"
         torch.onnx.export(model, x[:1], os.path.join(out, stem + ".onnx"), opset_version=opset, do_constant_folding=folding,
                           input_names=["input"], output_names=["logits"], dynamic_axes={"input": {0: "batch"}, "logits": {0: "batch"}})
         with open(os.path.join(out, stem + ".json"), "w") as f:
-            json.dump({"input": list(x.shape), "inputs": x.flatten().tolist(), "logits": logits.tolist(), "gradientClass": GRADIENT_CLASS, "gradient": first.grad.flatten().tolist()}, f)
+            json.dump({"input": list(x.shape), "inputs": x.flatten().tolist(), "logits": logits.tolist(), "gradientClass": GRADIENT_CLASS, "gradient": first.grad.flatten().tolist(),
+                       "guided": guided.flatten().tolist()}, f)
 
 
 def write_bad(out):

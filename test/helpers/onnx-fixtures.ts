@@ -35,6 +35,8 @@ export interface OnnxReference {
   /** torch.autograd's gradient of logit `gradientClass` at the first input, NCHW. */
   gradientClass: number;
   gradient: number[];
+  /** The same by guided backpropagation (a guided-ReLU autograd function at every ReLU and ReLU6). */
+  guided: number[];
 }
 
 export function readReference(onnxFile: string): OnnxReference {

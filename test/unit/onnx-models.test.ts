@@ -47,10 +47,10 @@ function range(values: number[]): number {
   return Math.max(...values) - Math.min(...values);
 }
 
-function gradientAtInput(model: VebiModel, x: tf.Tensor4D, k: number): Float32Array {
+function gradientAtInput(model: VebiModel, x: tf.Tensor4D, k: number, rule: 'gradient' | 'guided'): Float32Array {
   return tf.tidy(() => {
     const seed = tf.oneHot([k], model.numClasses).toFloat() as tf.Tensor2D;
-    const { activation, gradient } = model.scoreGradient(x.slice([0, 0, 0, 0], [1, -1, -1, -1]), seed);
+    const { activation, gradient } = model.scoreGradient(x.slice([0, 0, 0, 0], [1, -1, -1, -1]), seed, { rule, stridedFix: false });
     activation.dispose();
     return gradient.transpose([0, 3, 1, 2]).dataSync() as Float32Array;
   });
@@ -58,7 +58,7 @@ function gradientAtInput(model: VebiModel, x: tf.Tensor4D, k: number): Float32Ar
 
 for (const { name, layer } of ARCHITECTURES) {
   for (const setting of SETTINGS) {
-    test(`${name} (${setting}): logits and the input gradient equal PyTorch's`, { skip }, async (t) => {
+    test(`${name} (${setting}): logits, input gradient and guided backprop equal PyTorch's`, { skip }, async (t) => {
       const file = path.join(dir, `${name}-${setting}.onnx`);
       const ref = readReference(file);
       const baseline = tf.memory().numTensors;
@@ -78,11 +78,15 @@ for (const { name, layer } of ARCHITECTURES) {
         const expected = ref.logits.flat();
         const diff = maxAbsDiff(ours, expected);
         assert.ok(diff < 1e-4 * range(expected), `max |logit diff| ${diff} vs range ${range(expected)}`);
-        const gradient = gradientAtInput(model, x, ref.gradientClass);
+        const notes = [`load ${loadMs.toFixed(0)} ms`, `max |logit diff| ${diff.toExponential(2)} (range ${range(expected).toFixed(3)})`];
+        for (const rule of ['gradient', 'guided'] as const) {
+          const theirs = rule === 'gradient' ? ref.gradient : ref.guided;
+          const gradDiff = maxAbsDiff(gradientAtInput(model, x, ref.gradientClass, rule), theirs);
+          assert.ok(gradDiff < 1e-4 * range(theirs), `${rule}: max |diff| ${gradDiff} vs range ${range(theirs)}`);
+          notes.push(`${rule} at the input: max |diff| ${gradDiff.toExponential(2)} (range ${range(theirs).toExponential(2)})`);
+        }
         x.dispose();
-        const gradDiff = maxAbsDiff(gradient, ref.gradient);
-        assert.ok(gradDiff < 1e-4 * range(ref.gradient), `max |gradient diff| ${gradDiff} vs range ${range(ref.gradient)}`);
-        t.diagnostic(`load ${loadMs.toFixed(0)} ms; max |logit diff| ${diff.toExponential(2)} (range ${range(expected).toFixed(3)}); max |input gradient diff| ${gradDiff.toExponential(2)} (range ${range(ref.gradient).toExponential(2)})`);
+        t.diagnostic(notes.join('; '));
       } finally {
         model.dispose();
       }
