@@ -6,7 +6,8 @@ at two opsets, and evaluated by PyTorch on a few seeded random inputs: <name>.on
 <name>.json = {"input": [N, C, H, W], "inputs": [flat NCHW floats], "logits": [[...], ...],
 "gradientClass": k, "gradient": [d logit_k / d input, first input, flat NCHW], "guided": [the same
 by guided backpropagation]}.
-argv[2:] picks models (default: all). Also writes the bad-input fixtures (an unsupported op,
+argv[2:] picks models (default: all), each as name or name:setting,setting (a setting is
+opset<N>-folded or opset<N>-unfolded; default: opsets 11 and 13, both ways). Also writes the bad-input fixtures (an unsupported op,
 external data escaping the folder) with onnx.helper ("bad"), and small_cnn with external data
 ("external", after "small_cnn").
 """
@@ -61,17 +62,20 @@ class GuidedClip(torch.autograd.Function):
 
 
 def guided_gradient(model, x, k):
-    """Guided backpropagation of logit k at input x: every ReLU and ReLU6 call goes through GuidedClip."""
-    saved = torch.relu, nn.functional.relu, nn.functional.hardtanh
+    """Guided backpropagation of logit k at input x: every ReLU, ReLU6 and hard sigmoid goes through GuidedClip."""
+    saved = torch.relu, nn.functional.relu, nn.functional.hardtanh, nn.functional.hardsigmoid, nn.functional.hardswish
     torch.relu = lambda t: GuidedClip.apply(t, float("inf"))
     nn.functional.relu = lambda t, inplace=False: GuidedClip.apply(t, float("inf"))
     nn.functional.hardtanh = lambda t, min_val=-1.0, max_val=1.0, inplace=False: GuidedClip.apply(t, max_val)
+    # Hard sigmoid is a ReLU clipped at 1 after x / 6 + 1/2, and VEBI applies the rule at that ReLU.
+    nn.functional.hardsigmoid = lambda t, inplace=False: GuidedClip.apply(t / 6 + 0.5, 1.0)
+    nn.functional.hardswish = lambda t, inplace=False: t * GuidedClip.apply(t / 6 + 0.5, 1.0)
     try:
         x = x.clone().requires_grad_(True)
         model(x)[0, k].backward()
         return x.grad
     finally:
-        torch.relu, nn.functional.relu, nn.functional.hardtanh = saved
+        torch.relu, nn.functional.relu, nn.functional.hardtanh, nn.functional.hardsigmoid, nn.functional.hardswish = saved
 
 
 def randomize_bn(model):
@@ -96,12 +100,16 @@ def mobilenet_v2():
     return torchvision.models.mobilenet_v2(weights=None, num_classes=10), (3, 64, 64)
 
 
-MODELS = {"small_cnn": small_cnn, "resnet18": resnet18, "mobilenet_v2": mobilenet_v2}
-GRADIENT_CLASS = 3
-SETTINGS = [(11, True), (11, False), (13, True), (13, False)]
+def torchvision_model(name):
+    return lambda: (getattr(torchvision.models, name)(weights=None, num_classes=10), (3, 64, 64))
 
 
-def write_model(out, name, build, inputs=3):
+MODELS = {"small_cnn": small_cnn, "resnet18": resnet18, "mobilenet_v2": mobilenet_v2,
+          **{name: torchvision_model(name) for name in ("squeezenet1_0", "mobilenet_v3_small", "efficientnet_b0", "densenet121")}}
+SETTINGS = ["opset11-folded", "opset11-unfolded", "opset13-folded", "opset13-unfolded"]
+
+
+def write_model(out, name, build, settings, inputs=3):
     torch.manual_seed(0)
     model, shape = build()
     randomize_bn(model)
@@ -109,16 +117,18 @@ def write_model(out, name, build, inputs=3):
     x = torch.randn(inputs, *shape)
     with torch.no_grad():
         logits = model(x)
-    # torch.autograd's gradient of one class score at the first input (NCHW).
+    # torch.autograd's gradient of the first input's top class score (NCHW): never a dead ReLU output.
+    k = int(logits[0].argmax())
     first = x[:1].clone().requires_grad_(True)
-    model(first)[0, GRADIENT_CLASS].backward()
-    guided = guided_gradient(model, x[:1], GRADIENT_CLASS)
-    for opset, folding in SETTINGS:
-        stem = f"{name}-opset{opset}-{'folded' if folding else 'unfolded'}"
+    model(first)[0, k].backward()
+    guided = guided_gradient(model, x[:1], k)
+    for setting in settings:
+        opset, folding = int(setting.split("-")[0][len("opset"):]), setting.endswith("-folded")
+        stem = f"{name}-{setting}"
         torch.onnx.export(model, x[:1], os.path.join(out, stem + ".onnx"), opset_version=opset, do_constant_folding=folding,
                           input_names=["input"], output_names=["logits"], dynamic_axes={"input": {0: "batch"}, "logits": {0: "batch"}})
         with open(os.path.join(out, stem + ".json"), "w") as f:
-            json.dump({"input": list(x.shape), "inputs": x.flatten().tolist(), "logits": logits.tolist(), "gradientClass": GRADIENT_CLASS, "gradient": first.grad.flatten().tolist(),
+            json.dump({"input": list(x.shape), "inputs": x.flatten().tolist(), "logits": logits.tolist(), "gradientClass": k, "gradient": first.grad.flatten().tolist(),
                        "guided": guided.flatten().tolist()}, f)
 
 
@@ -186,7 +196,8 @@ def main():
         elif name == "external":
             write_external(out)
         else:
-            write_model(out, name, MODELS[name])
+            model, _, settings = name.partition(":")
+            write_model(out, model, MODELS[model], settings.split(",") if settings else SETTINGS)
 
 
 if __name__ == "__main__":

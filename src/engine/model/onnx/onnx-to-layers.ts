@@ -10,7 +10,7 @@ import { BATCH, FOLDABLE_OPS, foldNode } from './fold-shapes';
 import { LayerNames } from './onnx-layer-names';
 import type { OnnxGraph, OnnxNode, OnnxTensor } from './onnx-ir';
 import { convKernel, denseKernel, depthwiseKernel, type WeightArray } from './onnx-weights';
-import { hasPadding, windowOf, type Window } from './onnx-windows';
+import { hasPadding, windowOf, withCeilPadding, type Window } from './onnx-windows';
 
 type Json = Record<string, unknown>;
 
@@ -49,7 +49,7 @@ interface Runtime {
 type Value = { kind: 'const'; tensor: OnnxTensor } | Runtime;
 
 const SUPPORTED_LIST =
-  'Conv (groups 1 or depthwise), Relu, Clip(0, max), LeakyRelu, Sigmoid, BatchNormalization, MaxPool, AveragePool, GlobalAveragePool, GlobalMaxPool, Gemm, MatMul, Flatten, Reshape to a vector, Add, Concat of channels, Mul, Identity, Dropout, a final Softmax/LogSoftmax, and shape computations (Shape, Gather, Unsqueeze, Concat, Constant, Cast)';
+  'Conv (groups 1 or depthwise), Relu, Clip(0, max), LeakyRelu, Sigmoid, HardSigmoid, HardSwish, BatchNormalization, Pad (zeros), MaxPool, AveragePool, GlobalAveragePool, GlobalMaxPool, Gemm, MatMul, Flatten, Reshape to a vector, Add, Concat of channels, Mul, Identity, Dropout, a final Softmax/LogSoftmax, and shape computations (Shape, Gather, Unsqueeze, Concat, Constant, Cast)';
 
 class OnnxConverter {
   private readonly values = new Map<string, Value>();
@@ -162,6 +162,11 @@ class OnnxConverter {
         return this.unary(x, 'LeakyReLU', name(), { alpha: Number(a.alpha ?? 0.01) }, false);
       case 'Sigmoid':
         return this.unary(x, 'Activation', name(), { activation: 'sigmoid' }, true);
+      case 'HardSigmoid':
+      case 'HardSwish':
+        return this.hardSigmoid(node, x, name());
+      case 'Pad':
+        return this.pad(node, index, x, constAt(1), constAt(2), name);
       case 'BatchNormalization':
         return this.batchNorm(node, index, x, inputs, name());
       case 'MaxPool':
@@ -239,6 +244,36 @@ class OnnxConverter {
     return { kind: 'runtime', layer, shape: [m, ...window.outSize], spatial: true, nonNegative: false };
   }
 
+  /**
+   * HardSigmoid(x) = clip(alpha * x + beta, 0, 1) as Rescaling + ReLU(max 1); HardSwish(x) =
+   * x * HardSigmoid(x) with PyTorch's alpha 1/6, beta 1/2, as that times x.
+   */
+  private hardSigmoid(node: OnnxNode, x: Runtime, name: string): Runtime {
+    const swish = node.opType === 'HardSwish';
+    const alpha = swish ? 1 / 6 : Number(node.attributes.alpha ?? 0.2);
+    const beta = swish ? 0.5 : Number(node.attributes.beta ?? 0.5);
+    const affine = this.add('Rescaling', this.names.unique(`${name}.affine`), { scale: alpha, offset: beta }, [x.layer]);
+    const gate = this.add('ReLU', swish ? this.names.unique(`${name}.gate`) : name, { max_value: 1 }, [affine]);
+    const layer = swish ? this.add('Multiply', name, {}, [x.layer, gate]) : gate;
+    return { ...x, biasless: undefined, layer, nonNegative: !swish };
+  }
+
+  /** A constant-zero Pad of the spatial axes: a ZeroPadding2D layer (none when every pad is 0). */
+  private pad(node: OnnxNode, index: number, input: Runtime, padsInput: OnnxTensor | undefined, valueInput: OnnxTensor | undefined, name: () => string): Runtime {
+    const a = node.attributes;
+    const pads = this.graph.opset >= 11 ? Array.from(padsInput?.data ?? [], Number) : Array.isArray(a.pads) ? a.pads.map(Number) : [];
+    const value = this.graph.opset >= 11 ? Number(valueInput?.data[0] ?? 0) : Number(a.value ?? 0);
+    const mode = typeof a.mode === 'string' ? a.mode : 'constant';
+    const x = this.spatial(node, index, input);
+    if (node.inputs.length > 3 || pads.length !== 8 || mode !== 'constant' || value !== 0 || pads.some((p) => p < 0) || pads[0] + pads[1] + pads[4] + pads[5] > 0) {
+      throw this.refuse(node, index, `pads with mode "${mode}", value ${value}, pads [${pads.join(', ')}]; only zero padding of height and width is converted`);
+    }
+    const [, , top, left, , , bottom, right] = pads;
+    if (top + left + bottom + right === 0) return x;
+    const layer = this.add('ZeroPadding2D', name(), { padding: [[top, bottom], [left, right]] }, [x.layer]);
+    return { ...x, layer, shape: [x.shape[0], x.shape[1] + top + bottom, x.shape[2] + left + right] };
+  }
+
   private batchNorm(node: OnnxNode, index: number, x: Runtime, inputs: (Value | undefined)[], name: string): Runtime {
     const params = inputs.slice(1, 5).map((v) => (v?.kind === 'const' && v.tensor.type === 'float' ? v.tensor.data : undefined));
     if (params.length !== 4 || params.some((p) => !p || p.length !== x.shape[0])) throw this.refuse(node, index, 'has no constant per-channel scale, bias, mean and variance');
@@ -254,10 +289,14 @@ class OnnxConverter {
   private pool(node: OnnxNode, index: number, input: Runtime, name: string): Runtime {
     const x = this.spatial(node, index, input);
     const [c, h, w] = x.shape;
-    const window = windowOf(node, [h, w]);
+    let window = windowOf(node, [h, w]);
     const max = node.opType === 'MaxPool';
     if (window.dilations.some((d) => d !== 1)) throw this.refuse(node, index, 'has dilations; dilated pooling is not converted');
-    if (window.ceilChangesSize) throw this.refuse(node, index, 'uses ceil_mode=1 where it changes the output size; not converted yet (export with ceil_mode=False)');
+    if (window.ceilExtra.some((e) => e > 0)) {
+      // The overhanging windows of ceil_mode see only real inputs: zero padding is exact for a max of non-negative values.
+      if (!max || !x.nonNegative) throw this.refuse(node, index, `uses ceil_mode=1 where it changes the output size, ${max ? 'on an input that can be negative' : 'in an average'}; not converted exactly (export with ceil_mode=False)`);
+      window = withCeilPadding(window);
+    }
     if (node.outputs.length > 1 && node.outputs[1] !== '') throw this.refuse(node, index, 'also outputs indices; not converted');
     if (hasPadding(window)) {
       // Zero padding equals ONNX's -inf (MaxPool) only on non-negative inputs, and counts in averages.
@@ -338,6 +377,7 @@ class OnnxConverter {
     if (parts.some((v) => v.chw || v.spatial !== parts[0].spatial || v.shape.slice(1).join() !== parts[0].shape.slice(1).join())) {
       throw this.refuse(node, index, `concatenates values of shapes ${parts.map((v) => `[${v.shape.join(', ')}]`).join(', ')} that differ beyond the channel axis`);
     }
+    if (parts.length === 1) return parts[0]; // torch.cat([x], 1) (DenseNet's first layer)
     const channels = parts.reduce((s, v) => s + v.shape[0], 0);
     const layer = this.add('Concatenate', name, { axis: -1 }, parts.map((v) => v.layer));
     return { kind: 'runtime', layer, shape: [channels, ...parts[0].shape.slice(1)], spatial: parts[0].spatial, nonNegative: parts.every((v) => v.nonNegative) };

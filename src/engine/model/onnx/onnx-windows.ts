@@ -15,8 +15,13 @@ export interface Window {
   /** 'same' when pads equal TensorFlow's 'same' padding; otherwise pads are applied before a 'valid' op. */
   mode: 'same' | 'valid';
   outSize: [number, number];
-  /** ceil_mode asked for a larger output than floor gives (not converted yet). */
-  ceilChangesSize: boolean;
+  /**
+   * Extra [bottom, right] padding that ceil_mode=1 needs (PyTorch's rule: a last window may
+   * overhang the end, but must start inside the input or the leading padding); [0, 0] otherwise.
+   */
+  ceilExtra: [number, number];
+  /** The output size with that extra padding: PyTorch's ceil_mode output size. */
+  ceilOutSize: [number, number];
 }
 
 function pair(value: unknown, fallback: number): [number, number] {
@@ -42,8 +47,13 @@ export function windowOf(node: OnnxNode, [inH, inW]: number[], kernel?: [number,
   }
   const isSame = pads.every((axis, i) => axis[0] === same[i][0] && axis[1] === same[i][1]) && pads.flat().some((p) => p > 0);
   const floorSize = [windowOutputSize(inH + pads[0][0] + pads[0][1], eff[0], strides[0]), windowOutputSize(inW + pads[1][0] + pads[1][1], eff[1], strides[1])];
-  const ceilSize = [0, 1].map((i) => Math.ceil(([inH, inW][i] + pads[i][0] + pads[i][1] - eff[i]) / strides[i]) + 1);
-  const ceil = Number(a.ceil_mode ?? 0) === 1;
+  const ceil = [0, 1].map((i) => {
+    if (Number(a.ceil_mode ?? 0) !== 1) return { extra: 0, out: floorSize[i] };
+    const size = [inH, inW][i];
+    let out = Math.ceil((size + pads[i][0] + pads[i][1] - eff[i]) / strides[i]) + 1;
+    if ((out - 1) * strides[i] >= size + pads[i][0]) out--;
+    return { extra: Math.max(0, (out - 1) * strides[i] + eff[i] - (size + pads[i][0] + pads[i][1])), out };
+  });
   return {
     kernel: k,
     strides,
@@ -51,8 +61,16 @@ export function windowOf(node: OnnxNode, [inH, inW]: number[], kernel?: [number,
     pads,
     mode: isSame ? 'same' : 'valid',
     outSize: [floorSize[0], floorSize[1]],
-    ceilChangesSize: ceil && (ceilSize[0] !== floorSize[0] || ceilSize[1] !== floorSize[1]),
+    ceilExtra: [ceil[0].extra, ceil[1].extra],
+    ceilOutSize: [ceil[0].out, ceil[1].out],
   };
+}
+
+/** The window with ceil_mode's extra padding made explicit (a 'valid' op over a padded input). */
+export function withCeilPadding(w: Window): Window {
+  const [[t, b], [l, r]] = w.pads;
+  const pads: Window['pads'] = [[t, b + w.ceilExtra[0]], [l, r + w.ceilExtra[1]]];
+  return { ...w, pads, mode: 'valid', outSize: w.ceilOutSize, ceilExtra: [0, 0] };
 }
 
 export function hasPadding(w: Window): boolean {
