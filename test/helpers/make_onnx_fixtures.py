@@ -7,7 +7,8 @@ at two opsets, and evaluated by PyTorch on a few seeded random inputs: <name>.on
 "gradientClass": k, "gradient": [d logit_k / d input, first input, flat NCHW], "guided": [the same
 by guided backpropagation]}.
 argv[2:] picks models (default: all), each as name or name:setting,setting (a setting is
-opset<N>-folded or opset<N>-unfolded; default: opsets 11 and 13, both ways). Also writes the bad-input fixtures (an unsupported op,
+opset<N>-folded or opset<N>-unfolded, with -static for a fixed batch of 1 instead of a dynamic
+batch axis; default: opsets 11 and 13, both ways, dynamic batch). Also writes the bad-input fixtures (an unsupported op,
 external data escaping the folder) with onnx.helper ("bad"), and small_cnn with external data
 ("external", after "small_cnn").
 """
@@ -105,7 +106,7 @@ def torchvision_model(name):
 
 
 MODELS = {"small_cnn": small_cnn, "resnet18": resnet18, "mobilenet_v2": mobilenet_v2,
-          **{name: torchvision_model(name) for name in ("squeezenet1_0", "mobilenet_v3_small", "efficientnet_b0", "densenet121")}}
+          **{name: torchvision_model(name) for name in ("squeezenet1_0", "mobilenet_v3_small", "efficientnet_b0", "densenet121", "regnet_x_400mf")}}
 SETTINGS = ["opset11-folded", "opset11-unfolded", "opset13-folded", "opset13-unfolded"]
 
 
@@ -123,10 +124,12 @@ def write_model(out, name, build, settings, inputs=3):
     model(first)[0, k].backward()
     guided = guided_gradient(model, x[:1], k)
     for setting in settings:
-        opset, folding = int(setting.split("-")[0][len("opset"):]), setting.endswith("-folded")
+        parts = setting.split("-")
+        opset, folding, static = int(parts[0][len("opset"):]), parts[1] == "folded", "static" in parts
         stem = f"{name}-{setting}"
+        dynamic = None if static else {"input": {0: "batch"}, "logits": {0: "batch"}}
         torch.onnx.export(model, x[:1], os.path.join(out, stem + ".onnx"), opset_version=opset, do_constant_folding=folding,
-                          input_names=["input"], output_names=["logits"], dynamic_axes={"input": {0: "batch"}, "logits": {0: "batch"}})
+                          input_names=["input"], output_names=["logits"], dynamic_axes=dynamic)
         with open(os.path.join(out, stem + ".json"), "w") as f:
             json.dump({"input": list(x.shape), "inputs": x.flatten().tolist(), "logits": logits.tolist(), "gradientClass": k, "gradient": first.grad.flatten().tolist(),
                        "guided": guided.flatten().tolist()}, f)
@@ -171,11 +174,24 @@ class PaddedPoolOnSigned(nn.Module):
         return torch.flatten(self.pool(self.conv(x)), 1)
 
 
+class TwoInputs(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.fc = nn.Linear(3 * 16 * 16, 10)
+
+    def forward(self, x, y):
+        return self.fc(torch.flatten(x + y, 1))
+
+
 def write_refused(out):
-    """Real torch.onnx.export files VEBI refuses, naming the node."""
+    """Real torch.onnx.export files VEBI refuses: an op it does not convert, an inexact padding,
+    two inputs, an output that is a feature map, not class scores."""
     torch.manual_seed(0)
-    for name, model in (("refused-resize", Upsampling()), ("refused-pool-padding", PaddedPoolOnSigned())):
-        torch.onnx.export(model.eval(), torch.randn(1, 3, 16, 16), os.path.join(out, name + ".onnx"), opset_version=13)
+    x = torch.randn(1, 3, 16, 16)
+    models = (("refused-resize", Upsampling()), ("refused-pool-padding", PaddedPoolOnSigned()), ("refused-feature-map-output", nn.Conv2d(3, 4, 3)))
+    for name, model in models:
+        torch.onnx.export(model.eval(), x, os.path.join(out, name + ".onnx"), opset_version=13)
+    torch.onnx.export(TwoInputs().eval(), (x, x), os.path.join(out, "refused-two-inputs.onnx"), opset_version=13)
 
 
 def write_external(out):

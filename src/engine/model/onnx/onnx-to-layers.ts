@@ -49,7 +49,7 @@ interface Runtime {
 type Value = { kind: 'const'; tensor: OnnxTensor } | Runtime;
 
 const SUPPORTED_LIST =
-  'Conv (groups 1 or depthwise), Relu, Clip(0, max), LeakyRelu, Sigmoid, HardSigmoid, HardSwish, BatchNormalization, Pad (zeros), MaxPool, AveragePool, GlobalAveragePool, GlobalMaxPool, Gemm, MatMul, Flatten, Reshape to a vector, Add, Concat of channels, Mul, Identity, Dropout, a final Softmax/LogSoftmax, and shape computations (Shape, Gather, Unsqueeze, Concat, Constant, Cast)';
+  'Conv, Relu, Clip(0, max), LeakyRelu, Sigmoid, HardSigmoid, HardSwish, BatchNormalization, Pad (zeros), MaxPool, AveragePool, GlobalAveragePool, GlobalMaxPool, Gemm, MatMul, Flatten, Reshape to a vector, Add, Concat of channels, Mul, Identity, Dropout, a final Softmax/LogSoftmax, and shape computations (Shape, Gather, Unsqueeze, Concat, Constant, Cast)';
 
 class OnnxConverter {
   private readonly values = new Map<string, Value>();
@@ -82,7 +82,7 @@ class OnnxConverter {
     this.graph.nodes.forEach((node, i) => this.node(node, i));
     const out = this.values.get(this.outputName);
     if (!out || out.kind !== 'runtime' || out.shape.length !== 1 && !(out.shape.length === 3 && !out.spatial)) {
-      throw this.modelError(`has the output "${this.outputName}", which is not a vector of class scores ([batch, classes]) computed from the image`);
+      throw this.modelError(`has the output "${this.outputName}", which is not a vector of class scores ([batch, classes]) computed from the image. Export the classifier up to its class scores (logits)`);
     }
     const layers = this.layers.map((l) => ({
       class_name: l.className,
@@ -96,7 +96,9 @@ class OnnxConverter {
 
   private input(): string {
     const inputs = this.graph.inputs;
-    if (inputs.length !== 1) throw this.modelError(`has ${inputs.length} inputs (${inputs.map((i) => `"${i.name}"`).join(', ')}); VEBI explains image classifiers with one image input`);
+    if (inputs.length !== 1) {
+      throw this.modelError(`has ${inputs.length} inputs (${inputs.map((i) => `"${i.name}"`).join(', ')}); VEBI explains image classifiers with one image input. Export a module that takes only the image (fix the other inputs inside it)`);
+    }
     const [info] = inputs;
     const shape = info.shape;
     if (!shape || shape.length !== 4 || shape.slice(1).some((d) => d === undefined)) {
@@ -232,12 +234,12 @@ class OnnxConverter {
     const [m, perGroup, kh, kw] = w.dims;
     const group = Number(node.attributes.group ?? 1);
     const depthwise = group > 1 && group === c && perGroup === 1;
-    if (group !== 1 && !depthwise) throw this.refuse(node, index, `is a grouped convolution (groups=${group}); only groups=1 and depthwise (groups = channels) are converted so far`);
+    if (group < 1 || perGroup * group !== c || m % group !== 0) throw this.refuse(node, index, `has a [${w.dims.join(', ')}] weight with groups=${group} for ${c} input channels`);
     const window = windowOf(node, [h, wIn], [kh, kw]);
     if (window.strides.some((s) => s > 1) && window.dilations.some((d) => d > 1)) throw this.refuse(node, index, 'combines strides and dilations above 1, which TensorFlow.js cannot run');
     const padded = this.padded(x, window, name);
     const common = { kernel_size: window.kernel, strides: window.strides, padding: window.mode, dilation_rate: window.dilations, activation: 'linear', use_bias: b !== undefined };
-    const kernel = depthwise ? depthwiseKernel(w.data, w.dims, c) : convKernel(w.data, w.dims);
+    const kernel = depthwise ? depthwiseKernel(w.data, w.dims, c) : convKernel(w.data, w.dims, group);
     const weights = b && b.type === 'float' ? [kernel, { shape: [m], data: b.data }] : [kernel];
     const config = depthwise ? { ...common, depth_multiplier: m / c } : { ...common, filters: m };
     const layer = this.add(depthwise ? 'DepthwiseConv2D' : 'Conv2D', name, config, [padded], weights);

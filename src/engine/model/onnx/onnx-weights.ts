@@ -9,12 +9,20 @@ export interface WeightArray {
   data: Float32Array;
 }
 
-/** Conv weight [M, C, kh, kw] -> Conv2D kernel [kh, kw, C, M]. */
-export function convKernel(w: Float32Array, [m, c, kh, kw]: number[]): WeightArray {
-  const out = new Float32Array(w.length);
-  for (let o = 0; o < m; o++)
-    for (let i = 0; i < c; i++)
-      for (let y = 0; y < kh; y++) for (let x = 0; x < kw; x++) out[((y * kw + x) * c + i) * m + o] = w[((o * c + i) * kh + y) * kw + x];
+/**
+ * Conv weight [M, C / groups, kh, kw] -> Conv2D kernel [kh, kw, C, M]. A grouped convolution
+ * becomes a full one whose kernel is zero between groups: the same outputs (TF.js's Conv2D has no
+ * groups), at `groups` times the arithmetic.
+ */
+export function convKernel(w: Float32Array, [m, perGroup, kh, kw]: number[], groups = 1): WeightArray {
+  const c = perGroup * groups;
+  const outPerGroup = m / groups;
+  const out = new Float32Array(kh * kw * c * m);
+  for (let o = 0; o < m; o++) {
+    const first = Math.floor(o / outPerGroup) * perGroup; // the group's first input channel
+    for (let i = 0; i < perGroup; i++)
+      for (let y = 0; y < kh; y++) for (let x = 0; x < kw; x++) out[((y * kw + x) * c + first + i) * m + o] = w[((o * perGroup + i) * kh + y) * kw + x];
+  }
   return { shape: [kh, kw, c, m], data: out };
 }
 
