@@ -41,7 +41,7 @@ Usage:
       Draws synthetic flowers whose class is fixed by the colour of one part (or two), with
       ground-truth masks of those parts, for "vebi eval localization".
 
-M is a TensorFlow.js model.json (or its folder) or a Keras model file (.keras, .h5).
+M is a TensorFlow.js model.json (or its folder), a Keras model file (.keras, .h5) or an ONNX model (.onnx).
 
 Common options:
   --backend auto|tensorflow|wasm|cpu   (default auto: tfjs-node, else wasm, else cpu)

@@ -64,7 +64,7 @@ export function activate(context: vscode.ExtensionContext): void {
   );
 
   void refreshModelFilesContext();
-  const watcher = vscode.workspace.createFileSystemWatcher('**/*.{json,keras,h5,hdf5}');
+  const watcher = vscode.workspace.createFileSystemWatcher('**/*.{json,keras,h5,hdf5,onnx}');
   watcher.onDidCreate(() => void refreshModelFilesContext());
   watcher.onDidDelete(() => void refreshModelFilesContext());
   context.subscriptions.push(watcher);

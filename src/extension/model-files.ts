@@ -80,3 +80,27 @@ export function looksLikeKerasModel(fileName: string, head: Uint8Array): boolean
   if (kerasFileProblem(fileName, head) !== undefined) return false;
   return extensionOf(fileName) === '.keras' || Buffer.from(head.buffer, head.byteOffset, head.byteLength).includes('model_config');
 }
+
+/** ONNX model files (protobuf ModelProto), as PyTorch's torch.onnx.export and tf2onnx write them. */
+export const ONNX_EXTENSIONS = ['.onnx'];
+
+/** Bytes read from the start of an .onnx file to decide whether it is a model. */
+export const ONNX_SNIFF_BYTES = 16;
+
+/** Field tags that may follow ir_version in a ModelProto (fields 2-8, 14, 15, 20; wire types as in onnx.proto). */
+const ONNX_NEXT_TAGS = new Set([0x12, 0x1a, 0x22, 0x28, 0x32, 0x3a, 0x42, 0x72, 0x7a, 0xa2]);
+
+export function isOnnxFileName(fileName: string): boolean {
+  return ONNX_EXTENSIONS.includes(extensionOf(fileName));
+}
+
+/**
+ * Why an .onnx file cannot be an ONNX model, from its first bytes; undefined when it may be one.
+ * Exporters write the fields in number order, so a model starts with ir_version (field 1, a small
+ * varint) and then another ModelProto field.
+ */
+export function onnxFileProblem(head: Uint8Array): string | undefined {
+  const irVersion = head[1];
+  const starts = head[0] === 0x08 && irVersion !== undefined && irVersion >= 1 && irVersion <= 30 && ONNX_NEXT_TAGS.has(head[2] ?? -1);
+  return starts ? undefined : 'is not an ONNX model (it does not start as an ONNX ModelProto does); export it again with torch.onnx.export(model, example_input, "model.onnx")';
+}

@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { IMAGE_EXTENSIONS, isImageFileName } from '../shared/image-extensions';
 import { readRegularHead, readRegularText, regularFileSize } from './regular-file';
-import { isKerasFileName, isTfjsModelJson, kerasFileProblem, KERAS_SNIFF_BYTES, looksLikeKerasModel, modelJsonProblem, MODEL_JSON_SNIFF_LIMIT } from './model-files';
+import { isKerasFileName, isOnnxFileName, isTfjsModelJson, kerasFileProblem, KERAS_SNIFF_BYTES, looksLikeKerasModel, modelJsonProblem, MODEL_JSON_SNIFF_LIMIT, onnxFileProblem, ONNX_SNIFF_BYTES } from './model-files';
 
 /** The uri behind the active editor tab: a text editor, or a custom editor such as the image preview. */
 export function activeTabUri(): vscode.Uri | undefined {
@@ -18,6 +18,7 @@ export function activeTabUri(): vscode.Uri | undefined {
 export async function isModelFile(uri: vscode.Uri): Promise<boolean> {
   if (uri.scheme !== 'file') return false;
   if (isKerasFileName(uri.fsPath)) return readRegularHead(uri.fsPath, KERAS_SNIFF_BYTES).then((head) => looksLikeKerasModel(uri.fsPath, head), () => false);
+  if (isOnnxFileName(uri.fsPath)) return readRegularHead(uri.fsPath, ONNX_SNIFF_BYTES).then((head) => onnxFileProblem(head) === undefined, () => false);
   if (path.extname(uri.fsPath).toLowerCase() !== '.json') return false;
   try {
     const size = await regularFileSize(uri.fsPath);
@@ -29,10 +30,10 @@ export async function isModelFile(uri: vscode.Uri): Promise<boolean> {
   }
 }
 
-/** Model files of the workspace (TF.js model.json and Keras .keras/.h5 files that really are models). */
+/** Model files of the workspace (TF.js model.json, Keras .keras/.h5 and ONNX files that really are models). */
 export async function findModelFiles(limit = 200): Promise<vscode.Uri[]> {
   const exclude = '**/{node_modules,.git}/**';
-  const [json, keras] = await Promise.all([vscode.workspace.findFiles('**/*.json', exclude, 2000), vscode.workspace.findFiles('**/*.{keras,h5,hdf5}', exclude, 2000)]);
+  const [json, keras] = await Promise.all([vscode.workspace.findFiles('**/*.json', exclude, 2000), vscode.workspace.findFiles('**/*.{keras,h5,hdf5,onnx}', exclude, 2000)]);
   const named = [...json.filter((uri) => path.basename(uri.fsPath) === 'model.json' || /model/i.test(path.basename(uri.fsPath))), ...keras];
   const checks = await Promise.all(named.map(async (uri) => ((await isModelFile(uri)) ? uri : undefined)));
   return checks.filter((uri): uri is vscode.Uri => uri !== undefined).slice(0, limit);
@@ -43,7 +44,8 @@ async function problemWith(uri: vscode.Uri): Promise<string | undefined> {
   if (uri.scheme !== 'file') return 'is not a local file';
   try {
     if (isKerasFileName(uri.fsPath)) return kerasFileProblem(uri.fsPath, await readRegularHead(uri.fsPath, KERAS_SNIFF_BYTES));
-    if (path.extname(uri.fsPath).toLowerCase() !== '.json') return 'is not a model VEBI can open: give a TensorFlow.js model.json or a Keras .keras/.h5 file';
+    if (isOnnxFileName(uri.fsPath)) return onnxFileProblem(await readRegularHead(uri.fsPath, ONNX_SNIFF_BYTES));
+    if (path.extname(uri.fsPath).toLowerCase() !== '.json') return 'is not a model VEBI can open: give a TensorFlow.js model.json, a Keras .keras/.h5 file or an ONNX .onnx file';
     const size = await regularFileSize(uri.fsPath);
     if (size !== undefined && size > MODEL_JSON_SNIFF_LIMIT) return undefined; // too big to sniff: the engine checks it
     return modelJsonProblem(await readRegularText(uri.fsPath, MODEL_JSON_SNIFF_LIMIT));
@@ -69,10 +71,10 @@ export async function pickModel(given: vscode.Uri | undefined): Promise<vscode.U
   const models = await findModelFiles();
   const choose = '$(folder-opened) Choose a model file...';
   const items = [...models.map((uri) => ({ label: vscode.workspace.asRelativePath(uri), uri })), { label: choose, uri: undefined }];
-  const picked = await vscode.window.showQuickPick(items, { title: 'VEBI: model to interpret', placeHolder: 'A TF.js model.json or a Keras .keras/.h5 file' });
+  const picked = await vscode.window.showQuickPick(items, { title: 'VEBI: model to interpret', placeHolder: 'A TF.js model.json, a Keras .keras/.h5 or an ONNX .onnx file' });
   if (!picked) return undefined;
   if (picked.uri) return picked.uri;
-  const chosen = await vscode.window.showOpenDialog({ canSelectMany: false, filters: { 'TF.js or Keras model': ['json', 'keras', 'h5', 'hdf5'] }, title: 'VEBI: model to interpret' });
+  const chosen = await vscode.window.showOpenDialog({ canSelectMany: false, filters: { 'TF.js, Keras or ONNX model': ['json', 'keras', 'h5', 'hdf5', 'onnx'] }, title: 'VEBI: model to interpret' });
   if (!chosen?.[0]) return undefined;
   const problem = await problemWith(chosen[0]);
   if (problem) {
