@@ -89,8 +89,50 @@ def randomize_bn(model):
             m.bias.data.uniform_(-0.5, 0.5)
 
 
+class OpsCnn(nn.Module):
+    """The less common operators: scalar arithmetic, LeakyReLU, SiLU (x * sigmoid(x)), padded
+    average pooling (count_include_pad), channel concatenation, global max pooling, MatMul + Add."""
+
+    def __init__(self):
+        super().__init__()
+        self.conv1 = nn.Conv2d(3, 8, 3, padding=1)
+        self.conv2 = nn.Conv2d(8, 8, 5, stride=2, padding=2)
+        self.branch = nn.Conv2d(8, 4, 1)
+        self.pool = nn.AvgPool2d(3, stride=1, padding=1)
+        self.weight = nn.Parameter(torch.randn(12, 10) * 0.3)
+        self.bias = nn.Parameter(torch.randn(10))
+
+    def forward(self, x):
+        x = (x - 0.5) / 0.25
+        x = nn.functional.leaky_relu(self.conv1(x), 0.1) * 2.0
+        x = self.conv2(x)
+        x = x * torch.sigmoid(x)
+        x = torch.cat([self.pool(x), 1.0 - self.branch(x)], 1)
+        x = torch.flatten(nn.functional.adaptive_max_pool2d(x, 1), 1)
+        return torch.matmul(x, self.weight) + self.bias
+
+
+class WithSoftmax(nn.Module):
+    """A classifier exported with its probabilities: VEBI's class score is the logit before them."""
+
+    def __init__(self, inner):
+        super().__init__()
+        self.inner = inner
+
+    def forward(self, x):
+        return torch.softmax(self.inner(x), dim=1)
+
+
 def small_cnn():
     return SmallCnn(), (3, 32, 32)
+
+
+def ops_cnn():
+    return OpsCnn(), (3, 24, 24)
+
+
+def small_cnn_softmax():
+    return WithSoftmax(SmallCnn()), (3, 32, 32)
 
 
 def resnet18():
@@ -105,7 +147,7 @@ def torchvision_model(name):
     return lambda: (getattr(torchvision.models, name)(weights=None, num_classes=10), (3, 64, 64))
 
 
-MODELS = {"small_cnn": small_cnn, "resnet18": resnet18, "mobilenet_v2": mobilenet_v2,
+MODELS = {"small_cnn": small_cnn, "small_cnn_softmax": small_cnn_softmax, "ops_cnn": ops_cnn, "resnet18": resnet18, "mobilenet_v2": mobilenet_v2,
           **{name: torchvision_model(name) for name in ("squeezenet1_0", "mobilenet_v3_small", "efficientnet_b0", "densenet121", "regnet_x_400mf")}}
 SETTINGS = ["opset11-folded", "opset11-unfolded", "opset13-folded", "opset13-unfolded"]
 
@@ -116,13 +158,14 @@ def write_model(out, name, build, settings, inputs=3):
     randomize_bn(model)
     model.eval()
     x = torch.randn(inputs, *shape)
+    scores = getattr(model, "inner", model)  # the logits, also where the export ends in a softmax
     with torch.no_grad():
-        logits = model(x)
+        logits = scores(x)
     # torch.autograd's gradient of the first input's top class score (NCHW): never a dead ReLU output.
     k = int(logits[0].argmax())
     first = x[:1].clone().requires_grad_(True)
-    model(first)[0, k].backward()
-    guided = guided_gradient(model, x[:1], k)
+    scores(first)[0, k].backward()
+    guided = guided_gradient(scores, x[:1], k)
     for setting in settings:
         parts = setting.split("-")
         opset, folding, static = int(parts[0][len("opset"):]), parts[1] == "folded", "static" in parts

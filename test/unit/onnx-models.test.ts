@@ -20,9 +20,14 @@ const ALL = ['opset11-folded', 'opset11-unfolded', 'opset13-folded', 'opset13-un
 /** Every architecture with seeded random weights at 64x64 (small_cnn 32x32), 10 classes; a readable feature layer of each. */
 const ARCHITECTURES = [
   // Also with a fixed batch of 1: the folded flatten is then Reshape(x, [1, 1024]).
-  { name: 'small_cnn', layer: 'conv2', settings: [...ALL, 'opset13-folded-static', 'opset11-unfolded-static'] },
+  { name: 'small_cnn', layer: 'conv2', settings: [...ALL, 'opset13-folded-static', 'opset11-unfolded-static', 'opset9-unfolded', 'opset17-unfolded'] },
   { name: 'resnet18', layer: 'layer1.0.conv1', settings: ALL },
-  { name: 'mobilenet_v2', layer: 'features.1.conv.0.0', settings: ['opset11-unfolded', 'opset13-folded'] },
+  // Sub/Div/Mul by numbers, LeakyRelu, x * sigmoid(x), Pad + AveragePool, Concat, MaxPool over the whole map, MatMul + Add.
+  { name: 'ops_cnn', layer: 'conv2', settings: ['opset11-folded', 'opset13-unfolded'] },
+  // Ends in a Softmax: dropped, the class scores are the logits before it.
+  { name: 'small_cnn_softmax', layer: 'inner.conv2', settings: ['opset13-unfolded'] },
+  // Clip's bounds are attributes before opset 11, inputs from it.
+  { name: 'mobilenet_v2', layer: 'features.1.conv.0.0', settings: ['opset10-unfolded', 'opset13-folded'] },
   // HardSigmoid at opset 13, HardSwish from opset 14.
   { name: 'mobilenet_v3_small', layer: 'features.1.block.1.fc1', settings: ['opset13-folded', 'opset14-unfolded'] },
   { name: 'efficientnet_b0', layer: 'features.1.0.block.1.fc1', settings: ['opset13-unfolded'] },

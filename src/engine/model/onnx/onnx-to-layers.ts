@@ -48,8 +48,11 @@ interface Runtime {
 
 type Value = { kind: 'const'; tensor: OnnxTensor } | Runtime;
 
+/** Elementwise ops whose constant operand may come first. */
+const ARITHMETIC = new Set(['Add', 'Sub', 'Mul', 'Div']);
+
 const SUPPORTED_LIST =
-  'Conv, Relu, Clip(0, max), LeakyRelu, Sigmoid, HardSigmoid, HardSwish, BatchNormalization, Pad (zeros), MaxPool, AveragePool, GlobalAveragePool, GlobalMaxPool, Gemm, MatMul, Flatten, Reshape to a vector, Add, Concat of channels, Mul, Identity, Dropout, a final Softmax/LogSoftmax, and shape computations (Shape, Gather, Unsqueeze, Concat, Constant, Cast)';
+  'Conv, Relu, Clip(0, max), LeakyRelu, Sigmoid, HardSigmoid, HardSwish, BatchNormalization, Pad (zeros), MaxPool, AveragePool, GlobalAveragePool, GlobalMaxPool, Gemm, MatMul, Flatten, Reshape to a vector, Add and Mul (of two computed values or with a number), Sub and Div by a number, Concat of channels, Identity, Dropout, a final Softmax/LogSoftmax, and shape computations (Shape, Gather, Unsqueeze, Concat, Constant, Cast)';
 
 class OnnxConverter {
   private readonly values = new Map<string, Value>();
@@ -139,7 +142,7 @@ class OnnxConverter {
       return;
     }
     if (runtime.length === 0) throw this.refuse(node, index, 'computes on constants in a way VEBI does not fold');
-    const x = inputs[0];
+    const x = ARITHMETIC.has(node.opType) ? runtime[0] : inputs[0];
     if (!x || x.kind !== 'runtime') throw this.refuse(node, index, 'takes a constant as its first input');
     const out = this.op(node, index, x, inputs);
     this.values.set(node.outputs[0], out);
@@ -196,8 +199,10 @@ class OnnxConverter {
       case 'MatMul':
         return this.dense(node, index, x, constAt(1), constAt(2), name());
       case 'Add':
+      case 'Sub':
       case 'Mul':
-        return this.merge(node, index, inputs, name);
+      case 'Div':
+        return this.arithmetic(node, index, inputs, name);
       case 'Concat':
         return this.concat(node, index, inputs, name());
       case 'Softmax':
@@ -341,19 +346,31 @@ class OnnxConverter {
     return { shape: [units], data: Float32Array.from({ length: units }, (_, i) => beta * c.data[c.data.length === 1 ? 0 : i]) };
   }
 
-  private merge(node: OnnxNode, index: number, inputs: (Value | undefined)[], name: () => string): Runtime {
+  private arithmetic(node: OnnxNode, index: number, inputs: (Value | undefined)[], name: () => string): Runtime {
     const [p, q] = inputs;
-    const constant = p?.kind === 'const' ? p : q?.kind === 'const' ? q : undefined;
-    const other = (constant === p ? q : p) as Runtime;
-    if (constant && node.opType === 'Add' && other.biasless && this.uses.get(node.inputs[constant === p ? 1 : 0]) === 1) {
+    if (p?.kind === 'runtime' && q?.kind === 'runtime') return this.merge(node, index, p, q, name);
+    const constant = (p?.kind === 'const' ? p : q) as { kind: 'const'; tensor: OnnxTensor };
+    const first = constant === p;
+    const x = (first ? q : p) as Runtime;
+    if (node.opType === 'Add' && x.biasless && this.uses.get(node.inputs[first ? 1 : 0]) === 1) {
       // MatMul + Add(bias): the Dense the MatMul became gets the bias.
-      const spec = other.biasless;
-      const units = other.shape[0];
-      spec.weights.push(this.bias(node, index, constant.tensor, units, 1));
+      const spec = x.biasless;
+      spec.weights.push(this.bias(node, index, constant.tensor, x.shape[0], 1));
       spec.config.use_bias = true;
-      return { ...other, biasless: undefined };
+      return { ...x, biasless: undefined };
     }
-    if (constant || !p || !q || p.kind !== 'runtime' || q.kind !== 'runtime') throw this.refuse(node, index, `${node.opType === 'Add' ? 'adds' : 'multiplies'} a constant; only ${node.opType === 'Add' ? 'the sum of two computed values, or a bias after MatMul,' : 'the product of two computed values'} is converted`);
+    const c = constant.tensor.type === 'float' && constant.tensor.data.length === 1 ? constant.tensor.data[0] : undefined;
+    if (c === undefined || (node.opType === 'Div' && first)) {
+      throw this.refuse(node, index, `combines a computed value with the constant "${node.inputs[first ? 0 : 1]}" of shape [${constant.tensor.dims.join(', ')}]; only a single number is converted (an input normalisation belongs in VEBI's preprocessing: --preprocessing meanstd:...)`);
+    }
+    // x * c, x + c, x - c, c - x, x / c as one Rescaling layer: scale * x + offset.
+    const [scale, offset] = { Add: [1, c], Sub: first ? [-1, c] : [1, -c], Mul: [c, 0], Div: [1 / c, 0] }[node.opType as 'Add' | 'Sub' | 'Mul' | 'Div'];
+    const layer = this.add('Rescaling', name(), { scale, offset }, [x.layer]);
+    return { ...x, layer, biasless: undefined, nonNegative: x.nonNegative && scale >= 0 && offset >= 0 };
+  }
+
+  private merge(node: OnnxNode, index: number, p: Runtime, q: Runtime, name: () => string): Runtime {
+    if (node.opType === 'Sub' || node.opType === 'Div') throw this.refuse(node, index, `${node.opType === 'Sub' ? 'subtracts' : 'divides'} two computed values; not converted`);
     if (p.chw || q.chw) throw this.refuse(node, index, 'combines a flattened feature map; not converted');
     const [x, y] = [p, q].map((v) => (v.shape.length === 3 && !v.spatial && (p.spatial || q.spatial) ? this.asMap(v) : v));
     const same = x.shape.join() === y.shape.join();
