@@ -113,7 +113,7 @@ export function mutationAreas(root: string): MutationArea[] {
       name: 'extension',
       summary: 'the pure parts of the extension (files that do not import vscode)',
       mutate: pureExtensionFiles(root),
-      tests: unit('extension-logic', 'extension-files', 'engine-client', 'panel-csp', 'path-inside', 'extension-pure', 'engine-client-fake', 'layer-search', 'data-folder-ranking', 'load-watchdog', 'extension-onnx-files'),
+      tests: unit('extension-logic', 'extension-files', 'engine-client', 'panel-csp', 'path-inside', 'extension-pure', 'engine-client-fake', 'layer-search', 'data-folder-ranking', 'load-watchdog', 'extension-onnx-files', 'pytorch-module-path'),
       target: 80,
     },
   ];

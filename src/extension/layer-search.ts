@@ -6,6 +6,7 @@
 import { findAutoNamedCall, notebookCodeCells, parseAutoName } from './keras-auto-names';
 import { foldersApart } from './folder-distance';
 import { findLayerInText } from './layer-locator';
+import { findModuleInText } from './pytorch-module-path';
 
 /** One code file: a script's text, or a notebook's code cells (each searched as its own text). */
 export interface CodeFile {
@@ -22,8 +23,10 @@ export interface LayerMatch {
   line: number;
   character: number;
   length: number;
-  /** 'name': the layer's name is written there; 'auto': the call Keras named automatically. */
-  how: 'name' | 'auto';
+  /** 'name': the layer's name is written there; 'auto': the call Keras named automatically; 'module': a PyTorch module path. */
+  how: 'name' | 'auto' | 'module';
+  /** For 'module': the part of the path found there (the rest is inside that module's class). */
+  resolved?: string;
   /** For 'auto': the layer class, e.g. Conv2D. */
   className?: string;
   /** For 'auto': how the number was counted (see AutoNamedCall). */
@@ -72,6 +75,16 @@ function explicitIn(file: CodeFile, layer: string): LayerMatch | undefined {
   return at ? { file: file.file, ...at, length: layer.length, how: 'name' } : undefined;
 }
 
+/** A PyTorch module path (ONNX exports name layers by them), in Python code and notebooks. */
+function moduleIn(file: CodeFile, layer: string): LayerMatch | undefined {
+  if (!layer.includes('.')) return undefined; // a plain name is an attribute: the explicit search covers it
+  for (const cell of file.cells ?? (/\.pyw?$/i.test(file.file) ? [{ cell: undefined, text: file.text }] : [])) {
+    const found = findModuleInText(cell.text, layer);
+    if (found) return { file: file.file, cell: cell.cell, ...position(cell.text, found.offset), length: found.length, how: 'module', resolved: found.resolved };
+  }
+  return undefined;
+}
+
 function autoIn(file: CodeFile, layer: string, modelLayers: readonly string[]): LayerMatch | undefined {
   if (file.cells) return autoInNotebook(file, layer, modelLayers);
   if (!/\.pyw?$/i.test(file.file)) return undefined; // Keras's counters live in Python processes
@@ -90,6 +103,10 @@ export function searchLayer(files: CodeFile[], layer: string, modelLayers: reado
     const match = explicitIn(file, layer);
     if (match) return { kind: 'found', match };
   }
+  // The file that resolves the most of the path wins (the first of those: files come most likely first).
+  const modules = files.map((file) => moduleIn(file, layer)).filter((m): m is LayerMatch => m !== undefined);
+  const deepest = modules.reduce<LayerMatch | undefined>((best, m) => (!best || (m.resolved ?? '').length > (best.resolved ?? '').length ? m : best), undefined);
+  if (deepest) return { kind: 'found', match: deepest };
   const auto = files.map((file) => autoIn(file, layer, modelLayers)).filter((m): m is LayerMatch => m !== undefined);
   if (auto.length === 1) return { kind: 'found', match: auto[0] };
   if (auto.length > 1) {
@@ -101,7 +118,9 @@ export function searchLayer(files: CodeFile[], layer: string, modelLayers: reado
     return { kind: 'ambiguous', matches: auto };
   }
   const parsed = parseAutoName(layer);
-  const reason = parsed
+  const reason = layer.includes('.')
+    ? `"${layer}" is not written in the workspace's code, and no self.<attribute> = ... or nn.Sequential entry there matches this PyTorch module path (a module of a library model, e.g. torchvision's, is defined in that library)`
+    : parsed
     ? `"${layer}" is not written in the workspace's code, and no script or notebook has ${parsed.index + 1} unnamed layer${parsed.index ? 's' : ''} whose Keras name starts with "${parsed.prefix}"`
     : `"${layer}" is not written in the workspace's code`;
   return { kind: 'none', reason };

@@ -33,9 +33,10 @@ async function workspaceCode(modelPath: string): Promise<CodeFile[]> {
   return files;
 }
 
-function describe(match: LayerMatch): string {
+function describe(match: LayerMatch, layer: string): string {
   const where = `${vscode.workspace.asRelativePath(match.file)}${match.cell === undefined ? '' : ` cell ${match.cell + 1}`}:${match.line + 1}`;
   if (match.how === 'name') return where;
+  if (match.how === 'module') return `${where} (PyTorch module ${match.resolved}${layer.startsWith(`${match.resolved}.`) ? `; ${layer} is inside it` : ''})`;
   const counted = match.counted === 'relative' ? ', counted from the model\'s first layer of that class' : '';
   return `${where} (Keras's automatic name for this ${match.className} call${counted})`;
 }
@@ -65,7 +66,7 @@ export async function revealLayerInCode(layer: string, modelPath: string, modelL
   let match = result.kind === 'found' ? result.match : undefined;
   if (result.kind === 'ambiguous') {
     const picked = await vscode.window.showQuickPick(
-      result.matches.map((m) => ({ label: vscode.workspace.asRelativePath(m.file), description: describe(m), match: m })),
+      result.matches.map((m) => ({ label: vscode.workspace.asRelativePath(m.file), description: describe(m, layer), match: m })),
       { title: `VEBI: "${layer}" could be built in ${result.matches.length} files`, placeHolder: 'Keras numbers layers per Python process: pick the script that built this model' },
     );
     if (!picked) return { found: false, message: `${result.matches.length} files could build "${layer}": ${result.matches.map((m) => vscode.workspace.asRelativePath(m.file)).join(', ')}` };
@@ -73,5 +74,5 @@ export async function revealLayerInCode(layer: string, modelPath: string, modelL
   }
   if (!match) return { found: false, message: `"${layer}" was not found` };
   await open(match);
-  return { found: true, message: describe(match) };
+  return { found: true, message: describe(match, layer) };
 }
