@@ -6,7 +6,7 @@
  */
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { loadModel } from '../../src/engine/model';
@@ -138,6 +138,14 @@ test('models VEBI does not convert are refused saying where and why, nothing run
     if (why) assert.match(err.message, why);
   }
   assert.equal(tf.memory().numTensors, baseline, 'a refused model leaves no tensor');
+});
+
+test('a folder holding an .onnx file (and no model.json) names that file', { skip }, async () => {
+  const folder = path.join(dir, 'only-onnx');
+  mkdirSync(folder);
+  copyFileSync(path.join(dir, 'small_cnn-opset13-folded.onnx'), path.join(folder, 'net.onnx'));
+  const err = await rejectsWith(() => loadModel(folder), 'MODEL_NOT_FOUND', folder);
+  assert.match(err.message, /It holds the ONNX model net\.onnx: give that file's path/);
 });
 
 test('external data leading out of the model folder is refused', { skip }, async () => {

@@ -52,6 +52,10 @@ function isKerasFile(file: string): boolean {
   return KERAS_EXTENSIONS.includes(path.extname(file).toLowerCase());
 }
 
+function isOnnxFile(file: string): boolean {
+  return path.extname(file).toLowerCase() === '.onnx';
+}
+
 /** The model file a user path designates (the path itself, or model.json inside a folder). */
 export async function resolveModelJson(userPath: string): Promise<string> {
   const target = path.resolve(userPath);
@@ -72,9 +76,9 @@ export async function resolveModelJson(userPath: string): Promise<string> {
   if (inside && !inside.isDirectory()) throw notRegularModelFile(candidate, inside);
   const names = await fs.readdir(target).catch(() => [] as string[]);
   if (names.includes('saved_model.pb')) throw savedModelError(target);
-  const keras = names.find(isKerasFile);
+  const modelFile = names.find((n) => isKerasFile(n) || isOnnxFile(n));
   const other = names.find((n) => unsupportedFile(n) !== undefined);
-  const hint = keras ? ` It holds the Keras model ${keras}: give that file's path.` : other ? ` It holds ${other}, which is not supported yet: convert it with tensorflowjs_converter.` : '';
+  const hint = modelFile ? ` It holds the ${isOnnxFile(modelFile) ? 'ONNX' : 'Keras'} model ${modelFile}: give that file's path.` : other ? ` It holds ${other}, which is not supported yet: convert it with tensorflowjs_converter.` : '';
   throw new VebiError('MODEL_NOT_FOUND', `The folder ${target} has no model.json.${hint} Give the folder of a TensorFlow.js model (model.json + .bin shards).`, target);
 }
 
@@ -162,7 +166,7 @@ async function loadGraph(file: string, json: ModelJson): Promise<VebiModel> {
 export async function loadModel(userPath: string): Promise<VebiModel> {
   const file = await resolveModelJson(userPath);
   if (isKerasFile(file)) return adopt(await loadKerasModel(file), file, layersModelWeights, (m) => new LayerGraphModel(m, file, 'keras'));
-  if (path.extname(file).toLowerCase() === '.onnx') return adopt(await loadOnnxModel(file), file, layersModelWeights, (m) => new LayerGraphModel(m, file, 'onnx'));
+  if (isOnnxFile(file)) return adopt(await loadOnnxModel(file), file, layersModelWeights, (m) => new LayerGraphModel(m, file, 'onnx'));
   const json = await readModelJson(file);
   return topologyKind(json, file) === 'graph-model' ? loadGraph(file, json) : loadLayers(file, json);
 }
