@@ -5,7 +5,7 @@ weights=None), put in eval mode, exported with torch.onnx.export with and withou
 at two opsets, and evaluated by PyTorch on a few seeded random inputs: <name>.onnx next to
 <name>.json = {"input": [N, C, H, W], "inputs": [flat NCHW floats], "logits": [[...], ...],
 "gradientClass": k, "gradient": [d logit_k / d input, first input, flat NCHW], "guided": [the same
-by guided backpropagation]}.
+by guided backpropagation], "inner": module name, "innerGradient": [d logit_k / d that module's output]}.
 argv[2:] picks models (default: all), each as name or name:setting,setting (a setting is
 opset<N>-folded or opset<N>-unfolded, with -static for a fixed batch of 1 instead of a dynamic
 batch axis; default: opsets 11 and 13, both ways, dynamic batch). Also writes the bad-input fixtures (an unsupported op,
@@ -152,6 +152,26 @@ MODELS = {"small_cnn": small_cnn, "small_cnn_softmax": small_cnn_softmax, "ops_c
 SETTINGS = ["opset11-folded", "opset11-unfolded", "opset13-folded", "opset13-unfolded"]
 
 
+# A module per model whose output is one converted layer's output (BatchNorm folded into a conv by the
+# exporter would make a conv's own output differ): the gradient is also compared there.
+INNER = {"small_cnn": "conv2", "resnet18": "layer2", "mobilenet_v2": "features.3", "densenet121": "features.transition1"}
+
+
+def inner_output(model, name):
+    """Keeps the output of module `name` (once, from the next forward pass) with its gradient."""
+    kept = {}
+    if name is None:
+        return kept
+
+    def hook(_module, _inputs, output):
+        output.retain_grad()
+        kept["output"] = output
+        handle.remove()
+
+    handle = dict(model.named_modules())[name].register_forward_hook(hook)
+    return kept
+
+
 def write_model(out, name, build, settings, inputs=3):
     torch.manual_seed(0)
     model, shape = build()
@@ -164,7 +184,9 @@ def write_model(out, name, build, settings, inputs=3):
     # torch.autograd's gradient of the first input's top class score (NCHW): never a dead ReLU output.
     k = int(logits[0].argmax())
     first = x[:1].clone().requires_grad_(True)
+    inner = inner_output(scores, INNER.get(name))
     scores(first)[0, k].backward()
+    inner_gradient = inner["output"].grad.flatten().tolist() if "output" in inner else None
     guided = guided_gradient(scores, x[:1], k)
     for setting in settings:
         parts = setting.split("-")
@@ -175,7 +197,7 @@ def write_model(out, name, build, settings, inputs=3):
                           input_names=["input"], output_names=["logits"], dynamic_axes=dynamic)
         with open(os.path.join(out, stem + ".json"), "w") as f:
             json.dump({"input": list(x.shape), "inputs": x.flatten().tolist(), "logits": logits.tolist(), "gradientClass": k, "gradient": first.grad.flatten().tolist(),
-                       "guided": guided.flatten().tolist()}, f)
+                       "guided": guided.flatten().tolist(), "inner": INNER.get(name), "innerGradient": inner_gradient}, f)
 
 
 def write_bad(out):

@@ -37,6 +37,9 @@ export interface OnnxReference {
   gradient: number[];
   /** The same by guided backpropagation (a guided-ReLU autograd function at every ReLU and ReLU6). */
   guided: number[];
+  /** A module whose output is one converted layer's, and the gradient of the same logit there (NCHW); null when not computed. */
+  inner: string | null;
+  innerGradient: number[] | null;
 }
 
 export function readReference(onnxFile: string): OnnxReference {

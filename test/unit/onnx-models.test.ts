@@ -1,8 +1,9 @@
 /**
- * ONNX models exported by PyTorch (torch.onnx.export, opsets 11 and 13, with and without constant
- * folding) load through loadModel as NHWC layers models that compute PyTorch's own logits and
- * input gradients (torch.autograd), with readable layer names and no tensor left behind. Models
- * VEBI cannot convert are refused naming the node, before anything runs.
+ * ONNX models exported by PyTorch (torch.onnx.export, opsets 9 to 17, with and without constant
+ * folding) load through loadModel as NHWC layers models that compute PyTorch's own logits,
+ * gradients at the input and at an inner layer (torch.autograd) and guided backpropagation, with
+ * readable layer names and no tensor left behind. Models VEBI cannot convert are refused naming
+ * the node, before anything runs.
  */
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
@@ -20,21 +21,21 @@ const ALL = ['opset11-folded', 'opset11-unfolded', 'opset13-folded', 'opset13-un
 /** Every architecture with seeded random weights at 64x64 (small_cnn 32x32), 10 classes; a readable feature layer of each. */
 const ARCHITECTURES = [
   // Also with a fixed batch of 1: the folded flatten is then Reshape(x, [1, 1024]).
-  { name: 'small_cnn', layer: 'conv2', settings: [...ALL, 'opset13-folded-static', 'opset11-unfolded-static', 'opset9-unfolded', 'opset17-unfolded'] },
-  { name: 'resnet18', layer: 'layer1.0.conv1', settings: ALL },
+  { name: 'small_cnn', layer: 'conv2', inner: 'conv2', settings: [...ALL, 'opset13-folded-static', 'opset11-unfolded-static', 'opset9-unfolded', 'opset17-unfolded'] },
+  { name: 'resnet18', layer: 'layer1.0.conv1', inner: 'layer2.1.relu_1', settings: ALL },
   // Sub/Div/Mul by numbers, LeakyRelu, x * sigmoid(x), Pad + AveragePool, Concat, MaxPool over the whole map, MatMul + Add.
   { name: 'ops_cnn', layer: 'conv2', settings: ['opset11-folded', 'opset13-unfolded'] },
   // Ends in a Softmax: dropped, the class scores are the logits before it.
   { name: 'small_cnn_softmax', layer: 'inner.conv2', settings: ['opset13-unfolded'] },
   // Clip's bounds are attributes before opset 11, inputs from it.
-  { name: 'mobilenet_v2', layer: 'features.1.conv.0.0', settings: ['opset10-unfolded', 'opset13-folded'] },
+  { name: 'mobilenet_v2', layer: 'features.1.conv.0.0', inner: 'features.3', settings: ['opset10-unfolded', 'opset13-folded'] },
   // HardSigmoid at opset 13, HardSwish from opset 14.
   { name: 'mobilenet_v3_small', layer: 'features.1.block.1.fc1', settings: ['opset13-folded', 'opset14-unfolded'] },
   { name: 'efficientnet_b0', layer: 'features.1.0.block.1.fc1', settings: ['opset13-unfolded'] },
   // ceil_mode max pooling.
   { name: 'squeezenet1_0', layer: 'features.3.expand3x3', settings: ['opset11-folded'] },
   // Concat of feature maps, BatchNormalization before ReLU, Pad.
-  { name: 'densenet121', layer: 'features.denseblock1.denselayer1.conv1', settings: ['opset13-folded'] },
+  { name: 'densenet121', layer: 'features.denseblock1.denselayer1.conv1', inner: 'features.transition1.pool', settings: ['opset13-folded'] },
   // Grouped convolutions (group width 16).
   { name: 'regnet_x_400mf', layer: 'trunk_output.block1.block1-0.f.b.0', settings: ['opset13-folded'] },
 ];
@@ -63,18 +64,19 @@ function range(values: number[]): number {
   return Math.max(...values) - Math.min(...values);
 }
 
-function gradientAtInput(model: VebiModel, x: tf.Tensor4D, k: number, rule: 'gradient' | 'guided'): Float32Array {
+/** The gradient of logit k of the first image at the input (or at `layer`'s output), NCHW like PyTorch's. */
+function scoreGradient(model: VebiModel, x: tf.Tensor4D, k: number, rule: 'gradient' | 'guided', layer?: string): Float32Array {
   return tf.tidy(() => {
     const seed = tf.oneHot([k], model.numClasses).toFloat() as tf.Tensor2D;
-    const { activation, gradient } = model.scoreGradient(x.slice([0, 0, 0, 0], [1, -1, -1, -1]), seed, { rule, stridedFix: false });
+    const { activation, gradient } = model.scoreGradient(x.slice([0, 0, 0, 0], [1, -1, -1, -1]), seed, { rule, stridedFix: false, layer });
     activation.dispose();
-    return gradient.transpose([0, 3, 1, 2]).dataSync() as Float32Array;
+    return (gradient.rank === 4 ? gradient.transpose([0, 3, 1, 2]) : gradient).dataSync() as Float32Array;
   });
 }
 
-for (const { name, layer, settings } of ARCHITECTURES) {
+for (const { name, layer, inner, settings } of ARCHITECTURES) {
   for (const setting of settings) {
-    test(`${name} (${setting}): logits, input gradient and guided backprop equal PyTorch's`, { skip }, async (t) => {
+    test(`${name} (${setting}): logits, gradients and guided backprop equal PyTorch's`, { skip }, async (t) => {
       const file = path.join(dir, `${name}-${setting}.onnx`);
       const ref = readReference(file);
       const baseline = tf.memory().numTensors;
@@ -97,9 +99,17 @@ for (const { name, layer, settings } of ARCHITECTURES) {
         const notes = [`load ${loadMs.toFixed(0)} ms`, `max |logit diff| ${diff.toExponential(2)} (range ${range(expected).toFixed(3)})`];
         for (const rule of ['gradient', 'guided'] as const) {
           const theirs = rule === 'gradient' ? ref.gradient : ref.guided;
-          const gradDiff = maxAbsDiff(gradientAtInput(model, x, ref.gradientClass, rule), theirs);
+          const gradDiff = maxAbsDiff(scoreGradient(model, x, ref.gradientClass, rule), theirs);
           assert.ok(gradDiff < 1e-4 * range(theirs), `${rule}: max |diff| ${gradDiff} vs range ${range(theirs)}`);
           notes.push(`${rule} at the input: max |diff| ${gradDiff.toExponential(2)} (range ${range(theirs).toExponential(2)})`);
+        }
+        if (inner) {
+          const theirs = ref.innerGradient ?? [];
+          const ours = scoreGradient(model, x, ref.gradientClass, 'gradient', inner);
+          assert.equal(ours.length, theirs.length, `the gradient at ${inner} has the size of PyTorch's at ${ref.inner}`);
+          const innerDiff = maxAbsDiff(ours, theirs);
+          assert.ok(innerDiff < 1e-4 * range(theirs), `gradient at ${inner}: max |diff| ${innerDiff} vs range ${range(theirs)}`);
+          notes.push(`gradient at ${inner} (PyTorch ${ref.inner}): max |diff| ${innerDiff.toExponential(2)} (range ${range(theirs).toExponential(2)})`);
         }
         x.dispose();
         t.diagnostic(notes.join('; '));
