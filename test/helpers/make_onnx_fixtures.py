@@ -5,7 +5,8 @@ weights=None), put in eval mode, exported with torch.onnx.export with and withou
 at two opsets, and evaluated by PyTorch on a few seeded random inputs: <name>.onnx next to
 <name>.json = {"input": [N, C, H, W], "inputs": [flat NCHW floats], "logits": [[...], ...],
 "gradientClass": k, "gradient": [d logit_k / d input, first input, flat NCHW], "guided": [the same
-by guided backpropagation], "inner": module name, "innerGradient": [d logit_k / d that module's output]}.
+by guided backpropagation], "inner": module name, "innerGradient": [d logit_k / d that module's output],
+"channelsLast": the input (and gradients) are NHWC, not NCHW}.
 argv[2:] picks models (default: all), each as name or name:setting,setting (a setting is
 opset<N>-folded or opset<N>-unfolded, with -static for a fixed batch of 1 instead of a dynamic
 batch axis; default: opsets 11 and 13, both ways, dynamic batch). Also writes the bad-input fixtures (an unsupported op,
@@ -112,6 +113,24 @@ class OpsCnn(nn.Module):
         return torch.matmul(x, self.weight) + self.bias
 
 
+class ChannelsLastCnn(nn.Module):
+    """The pattern tf2onnx / keras2onnx write for a Keras model: a channels-last (NHWC) input,
+    Transposes around the convolutions, and a Flatten in channels-last order before the Dense."""
+
+    CHANNELS_LAST = True
+
+    def __init__(self):
+        super().__init__()
+        self.conv1 = nn.Conv2d(3, 8, 3, padding=1)
+        self.pool = nn.MaxPool2d(2)
+        self.fc = nn.Linear(8 * 8 * 8, 10)
+
+    def forward(self, x):
+        y = self.pool(torch.relu(self.conv1(x.permute(0, 3, 1, 2))))
+        y = torch.relu(y.permute(0, 2, 3, 1))
+        return self.fc(y.reshape(y.shape[0], -1))
+
+
 class WithSoftmax(nn.Module):
     """A classifier exported with its probabilities: VEBI's class score is the logit before them."""
 
@@ -131,6 +150,10 @@ def ops_cnn():
     return OpsCnn(), (3, 24, 24)
 
 
+def channels_last_cnn():
+    return ChannelsLastCnn(), (16, 16, 3)
+
+
 def small_cnn_softmax():
     return WithSoftmax(SmallCnn()), (3, 32, 32)
 
@@ -147,7 +170,7 @@ def torchvision_model(name):
     return lambda: (getattr(torchvision.models, name)(weights=None, num_classes=10), (3, 64, 64))
 
 
-MODELS = {"small_cnn": small_cnn, "small_cnn_softmax": small_cnn_softmax, "ops_cnn": ops_cnn, "resnet18": resnet18, "mobilenet_v2": mobilenet_v2,
+MODELS = {"small_cnn": small_cnn, "small_cnn_softmax": small_cnn_softmax, "ops_cnn": ops_cnn, "channels_last_cnn": channels_last_cnn, "resnet18": resnet18, "mobilenet_v2": mobilenet_v2,
           **{name: torchvision_model(name) for name in ("squeezenet1_0", "mobilenet_v3_small", "efficientnet_b0", "densenet121", "regnet_x_400mf")}}
 SETTINGS = ["opset11-folded", "opset11-unfolded", "opset13-folded", "opset13-unfolded"]
 
@@ -197,7 +220,8 @@ def write_model(out, name, build, settings, inputs=3):
                           input_names=["input"], output_names=["logits"], dynamic_axes=dynamic)
         with open(os.path.join(out, stem + ".json"), "w") as f:
             json.dump({"input": list(x.shape), "inputs": x.flatten().tolist(), "logits": logits.tolist(), "gradientClass": k, "gradient": first.grad.flatten().tolist(),
-                       "guided": guided.flatten().tolist(), "inner": INNER.get(name), "innerGradient": inner_gradient}, f)
+                       "guided": guided.flatten().tolist(), "inner": INNER.get(name), "innerGradient": inner_gradient,
+                       "channelsLast": getattr(model, "CHANNELS_LAST", False)}, f)
 
 
 def write_bad(out):

@@ -27,7 +27,7 @@ export function makeOnnxFixtures(models: string[]): string {
   return dir;
 }
 
-/** PyTorch's inputs (NCHW), logits and one input gradient for a fixture model. */
+/** PyTorch's inputs (NCHW unless channelsLast), logits and gradients for a fixture model. */
 export interface OnnxReference {
   input: [number, number, number, number];
   inputs: number[];
@@ -40,6 +40,8 @@ export interface OnnxReference {
   /** A module whose output is one converted layer's, and the gradient of the same logit there (NCHW); null when not computed. */
   inner: string | null;
   innerGradient: number[] | null;
+  /** The model takes NHWC images (tf2onnx style); input and input gradients are then NHWC. */
+  channelsLast: boolean;
 }
 
 export function readReference(onnxFile: string): OnnxReference {

@@ -25,6 +25,8 @@ const ARCHITECTURES = [
   { name: 'resnet18', layer: 'layer1.0.conv1', inner: 'layer2.1.relu_1', settings: ALL },
   // Sub/Div/Mul by numbers, LeakyRelu, x * sigmoid(x), Pad + AveragePool, Concat, MaxPool over the whole map, MatMul + Add.
   { name: 'ops_cnn', layer: 'conv2', settings: ['opset11-folded', 'opset13-unfolded'] },
+  // tf2onnx's pattern: NHWC input, Transposes, Flatten in channels-last order.
+  { name: 'channels_last_cnn', layer: 'conv1', settings: ['opset13-unfolded', 'opset11-folded'] },
   // Ends in a Softmax: dropped, the class scores are the logits before it.
   { name: 'small_cnn_softmax', layer: 'inner.conv2', settings: ['opset13-unfolded'] },
   // Clip's bounds are attributes before opset 11, inputs from it.
@@ -64,13 +66,13 @@ function range(values: number[]): number {
   return Math.max(...values) - Math.min(...values);
 }
 
-/** The gradient of logit k of the first image at the input (or at `layer`'s output), NCHW like PyTorch's. */
-function scoreGradient(model: VebiModel, x: tf.Tensor4D, k: number, rule: 'gradient' | 'guided', layer?: string): Float32Array {
+/** The gradient of logit k of the first image at the input (or at `layer`'s output), NCHW like PyTorch's unless `channelsLast`. */
+function scoreGradient(model: VebiModel, x: tf.Tensor4D, k: number, rule: 'gradient' | 'guided', channelsLast: boolean, layer?: string): Float32Array {
   return tf.tidy(() => {
     const seed = tf.oneHot([k], model.numClasses).toFloat() as tf.Tensor2D;
     const { activation, gradient } = model.scoreGradient(x.slice([0, 0, 0, 0], [1, -1, -1, -1]), seed, { rule, stridedFix: false, layer });
     activation.dispose();
-    return (gradient.rank === 4 ? gradient.transpose([0, 3, 1, 2]) : gradient).dataSync() as Float32Array;
+    return (gradient.rank === 4 && !channelsLast ? gradient.transpose([0, 3, 1, 2]) : gradient).dataSync() as Float32Array;
   });
 }
 
@@ -84,12 +86,12 @@ for (const { name, layer, inner, settings } of ARCHITECTURES) {
       const model = await loadModel(file);
       const loadMs = performance.now() - started;
       try {
-        const [, c, h, w] = ref.input;
+        const [, c, h, w] = ref.channelsLast ? [ref.input[0], ref.input[3], ref.input[1], ref.input[2]] : ref.input;
         assert.equal(model.format, 'onnx');
         assert.deepEqual(model.inputShape, [h, w, c]);
         assert.equal(model.numClasses, ref.logits[0].length);
         assert.ok(model.featureLayers.includes(layer), `a readable feature layer "${layer}" among ${model.featureLayers.join(', ')}`);
-        const x = nhwc(ref.inputs, ref.input);
+        const x = ref.channelsLast ? tf.tensor4d(ref.inputs, ref.input) : nhwc(ref.inputs, ref.input);
         const { outputs, logits, probs } = model.forward(x, []);
         const ours = logits.dataSync();
         tf.dispose([...outputs, logits, probs]);
@@ -99,13 +101,13 @@ for (const { name, layer, inner, settings } of ARCHITECTURES) {
         const notes = [`load ${loadMs.toFixed(0)} ms`, `max |logit diff| ${diff.toExponential(2)} (range ${range(expected).toFixed(3)})`];
         for (const rule of ['gradient', 'guided'] as const) {
           const theirs = rule === 'gradient' ? ref.gradient : ref.guided;
-          const gradDiff = maxAbsDiff(scoreGradient(model, x, ref.gradientClass, rule), theirs);
+          const gradDiff = maxAbsDiff(scoreGradient(model, x, ref.gradientClass, rule, ref.channelsLast), theirs);
           assert.ok(gradDiff < 1e-4 * range(theirs), `${rule}: max |diff| ${gradDiff} vs range ${range(theirs)}`);
           notes.push(`${rule} at the input: max |diff| ${gradDiff.toExponential(2)} (range ${range(theirs).toExponential(2)})`);
         }
         if (inner) {
           const theirs = ref.innerGradient ?? [];
-          const ours = scoreGradient(model, x, ref.gradientClass, 'gradient', inner);
+          const ours = scoreGradient(model, x, ref.gradientClass, 'gradient', false, inner);
           assert.equal(ours.length, theirs.length, `the gradient at ${inner} has the size of PyTorch's at ${ref.inner}`);
           const innerDiff = maxAbsDiff(ours, theirs);
           assert.ok(innerDiff < 1e-4 * range(theirs), `gradient at ${inner}: max |diff| ${innerDiff} vs range ${range(theirs)}`);

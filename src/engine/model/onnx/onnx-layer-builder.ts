@@ -34,12 +34,17 @@ export interface Runtime {
   nonNegative: boolean;
   /** The bias-less Dense a MatMul became, which a following Add of a constant completes. */
   biasless?: LayerSpec;
+  /**
+   * ONNX sees this map channels-last ([H, W, C] in `shape`), as around tf2onnx's Transposes: the
+   * TF.js tensor is the same NHWC map, only the ONNX axes differ.
+   */
+  nhwc?: boolean;
 }
 
 export type Value = { kind: 'const'; tensor: OnnxTensor } | Runtime;
 
 const SUPPORTED_LIST =
-  'Conv, Relu, Clip(0, max), LeakyRelu, Sigmoid, HardSigmoid, HardSwish, BatchNormalization, Pad (zeros), MaxPool, AveragePool, GlobalAveragePool, GlobalMaxPool, Gemm, MatMul, Flatten, Reshape to a vector, Add and Mul (of two computed values or with a number), Sub and Div by a number, Concat of channels, Identity, Dropout, a final Softmax/LogSoftmax, and shape computations (Shape, Gather, Unsqueeze, Concat, Constant, Cast)';
+  'Conv, Relu, Clip(0, max), LeakyRelu, Sigmoid, HardSigmoid, HardSwish, BatchNormalization, Pad (zeros), MaxPool, AveragePool, GlobalAveragePool, GlobalMaxPool, Gemm, MatMul, Flatten, Reshape to a vector, Add and Mul (of two computed values or with a number), Sub and Div by a number, Concat of channels, Transpose between channels-first and channels-last, Identity, Dropout, a final Softmax/LogSoftmax, and shape computations (Shape, Gather, Unsqueeze, Concat, Constant, Cast)';
 
 /** One node being converted, with its inputs resolved. */
 export class NodeContext {
@@ -104,6 +109,7 @@ export class LayerBuilder {
 
   /** `x` as an NHWC feature map (a global pool's [C, 1, 1] output reshaped), or a refusal. */
   spatial(n: NodeContext, x: Runtime): Runtime {
+    if (x.nhwc) throw n.refuse('works on a channels-last (NHWC) tensor; on one, only Transpose back to channels-first, Flatten, Reshape and activations are converted');
     if (x.spatial) return x;
     if (x.shape.length === 3) return this.asMap(x);
     throw n.refuse(`takes a [${x.shape.join(', ')}] input where a feature map [channels, height, width] is expected`);

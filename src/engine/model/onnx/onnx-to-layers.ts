@@ -23,6 +23,9 @@ export interface ConvertedOnnx {
 
 const OPS: Record<string, OpConverter> = { ...WINDOW_OPS, ...VECTOR_OPS, ...ELEMENTWISE_OPS };
 
+/** Ops that do not care whether ONNX sees a map channels-first or channels-last. */
+const CHANNELS_LAST_OPS = new Set(['Transpose', 'Flatten', 'Reshape', 'Relu', 'Clip', 'LeakyRelu', 'Sigmoid']);
+
 /** Elementwise ops whose constant operand may come first. */
 const ARITHMETIC = new Set(['Add', 'Sub', 'Mul', 'Div']);
 
@@ -67,9 +70,13 @@ class OnnxConverter {
     if (!shape || shape.length !== 4 || shape.slice(1).some((d) => d === undefined)) {
       throw this.modelError(`has the input "${info.name}" of shape [${(shape ?? []).map((d) => d ?? '?').join(', ')}]; VEBI needs an image input [batch, channels, height, width] with fixed channels, height and width. Export with a fixed image size (dynamic_axes only on the batch axis)`);
     }
-    const [, c, h, w] = shape as number[];
+    // A channels-last image (tf2onnx, keras2onnx) is read only through Transposes to channels-first.
+    const readers = this.graph.nodes.filter((node) => node.inputs.includes(info.name));
+    const nhwc = readers.length > 0 && readers.every((node) => node.opType === 'Transpose' && Array.isArray(node.attributes.perm) && node.attributes.perm.join() === '0,3,1,2');
+    const [, a, b, d] = shape as number[];
+    const [c, h, w] = nhwc ? [d, a, b] : [a, b, d];
     const name = this.builder.add('InputLayer', this.builder.names.unique(info.name || 'input'), { batch_input_shape: [null, h, w, c], dtype: 'float32', sparse: false }, []);
-    this.values.set(info.name, { kind: 'runtime', layer: name, shape: [c, h, w], spatial: true, nonNegative: false });
+    this.values.set(info.name, { kind: 'runtime', layer: name, shape: nhwc ? [h, w, c] : [c, h, w], spatial: true, nonNegative: false, nhwc });
     return name;
   }
 
@@ -97,6 +104,9 @@ class OnnxConverter {
     }
     const runtime = inputs.filter((v): v is Runtime => v?.kind === 'runtime');
     if (runtime.length === 0) throw n.refuse('computes on constants in a way VEBI does not fold');
+    if (runtime.some((v) => v.nhwc) && !CHANNELS_LAST_OPS.has(node.opType)) {
+      throw n.refuse('works on a channels-last (NHWC) tensor; on one, only Transpose back to channels-first, Flatten, Reshape and activations are converted');
+    }
     const x = ARITHMETIC.has(node.opType) ? runtime[0] : inputs[0];
     if (!x || x.kind !== 'runtime') throw n.refuse('takes a constant as its first input');
     const convert = OPS[node.opType];

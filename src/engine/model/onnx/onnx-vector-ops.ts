@@ -1,6 +1,6 @@
 /**
  * ONNX ops on class-score vectors: Flatten / Reshape to [batch, features] and Gemm / MatMul as
- * Dense layers. PyTorch flattens a map channel-first, TF.js position-first: the following Dense
+ * Dense layers, and the Transposes around them in channels-last exports. PyTorch flattens a map channel-first, TF.js position-first: the following Dense
  * reorders its kernel rows so that the result is PyTorch's.
  */
 import { BATCH } from './fold-shapes';
@@ -21,8 +21,20 @@ const flatten: OpConverter = (b, n, x) => {
   }
   if (!x.spatial) return { ...x, shape: [size] }; // already a [N, F] tensor in the same order
   const layer = b.add('Flatten', n.name(), {}, [x.layer]);
-  const chw = x.shape[1] * x.shape[2] > 1 ? x.shape : undefined;
+  // A channels-last map flattens in TF.js's own order; a channels-first one in PyTorch's.
+  const chw = !x.nhwc && x.shape[1] * x.shape[2] > 1 ? x.shape : undefined;
   return { kind: 'runtime', layer, shape: [size], spatial: false, chw, nonNegative: x.nonNegative };
+};
+
+const TO_CHANNELS_FIRST = [0, 3, 1, 2];
+const TO_CHANNELS_LAST = [0, 2, 3, 1];
+
+/** Transposes between NCHW and NHWC (tf2onnx, keras2onnx) change only ONNX's view of the map: no layer. */
+const transpose: OpConverter = (_b, n, x) => {
+  const perm = Array.isArray(n.attributes.perm) ? n.attributes.perm.map(Number).join() : '';
+  if (x.spatial && x.nhwc && perm === TO_CHANNELS_FIRST.join()) return { ...x, nhwc: false, shape: [x.shape[2], x.shape[0], x.shape[1]] };
+  if (x.spatial && !x.nhwc && perm === TO_CHANNELS_LAST.join()) return { ...x, nhwc: true, shape: [x.shape[1], x.shape[2], x.shape[0]] };
+  throw n.refuse(`permutes the axes [${perm}] of a ${x.nhwc ? 'channels-last' : x.spatial ? 'channels-first' : 'vector'} value; only switching a feature map between channels-first and channels-last is converted`);
 };
 
 /** A Gemm's C or a MatMul's following Add as a Dense bias of `units` values. */
@@ -49,4 +61,4 @@ const dense: OpConverter = (b, n, x: Runtime) => {
   return { kind: 'runtime', layer: spec.name, shape: [units], spatial: false, nonNegative: false, biasless: bias ? undefined : spec };
 };
 
-export const VECTOR_OPS: Record<string, OpConverter> = { Flatten: flatten, Reshape: flatten, Gemm: dense, MatMul: dense };
+export const VECTOR_OPS: Record<string, OpConverter> = { Flatten: flatten, Reshape: flatten, Gemm: dense, MatMul: dense, Transpose: transpose };
