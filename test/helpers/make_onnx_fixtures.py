@@ -91,16 +91,18 @@ def randomize_bn(model):
 
 
 class OpsCnn(nn.Module):
-    """The less common operators: scalar arithmetic, LeakyReLU, SiLU (x * sigmoid(x)), padded
-    average pooling (count_include_pad), channel concatenation, global max pooling, MatMul + Add."""
+    """The less common operators: scalar arithmetic, LeakyReLU, SiLU (x * sigmoid(x)), a dilated
+    convolution without bias, padded average pooling, channel concatenation, global max pooling,
+    x.mean((2, 3)), MatMul + Add."""
 
     def __init__(self):
         super().__init__()
         self.conv1 = nn.Conv2d(3, 8, 3, padding=1)
         self.conv2 = nn.Conv2d(8, 8, 5, stride=2, padding=2)
+        self.dilated = nn.Conv2d(8, 8, 3, padding=2, dilation=2, bias=False)
         self.branch = nn.Conv2d(8, 4, 1)
         self.pool = nn.AvgPool2d(3, stride=1, padding=1)
-        self.weight = nn.Parameter(torch.randn(12, 10) * 0.3)
+        self.weight = nn.Parameter(torch.randn(24, 10) * 0.3)
         self.bias = nn.Parameter(torch.randn(10))
 
     def forward(self, x):
@@ -108,8 +110,9 @@ class OpsCnn(nn.Module):
         x = nn.functional.leaky_relu(self.conv1(x), 0.1) * 2.0
         x = self.conv2(x)
         x = x * torch.sigmoid(x)
+        x = self.dilated(x)
         x = torch.cat([self.pool(x), 1.0 - self.branch(x)], 1)
-        x = torch.flatten(nn.functional.adaptive_max_pool2d(x, 1), 1)
+        x = torch.cat([torch.flatten(nn.functional.adaptive_max_pool2d(x, 1), 1), x.mean((2, 3))], 1)
         return torch.matmul(x, self.weight) + self.bias
 
 
@@ -263,6 +266,18 @@ class PaddedPoolOnSigned(nn.Module):
         return torch.flatten(self.pool(self.conv(x)), 1)
 
 
+class ExclusiveAverage(nn.Module):
+    """Average pooling that leaves the padding out: TF.js's gradient of it is wrong at the borders."""
+
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv2d(3, 4, 3)
+        self.pool = nn.AvgPool2d(3, stride=1, padding=1, count_include_pad=False)
+
+    def forward(self, x):
+        return torch.flatten(self.pool(self.conv(x)), 1)
+
+
 class TwoInputs(nn.Module):
     def __init__(self):
         super().__init__()
@@ -274,12 +289,15 @@ class TwoInputs(nn.Module):
 
 def write_refused(out):
     """Real torch.onnx.export files VEBI refuses: an op it does not convert, an inexact padding,
-    two inputs, an output that is a feature map, not class scores."""
+    two inputs, an output that is a feature map, not class scores, an image of dynamic size."""
     torch.manual_seed(0)
     x = torch.randn(1, 3, 16, 16)
-    models = (("refused-resize", Upsampling()), ("refused-pool-padding", PaddedPoolOnSigned()), ("refused-feature-map-output", nn.Conv2d(3, 4, 3)))
+    models = (("refused-resize", Upsampling()), ("refused-pool-padding", PaddedPoolOnSigned()), ("refused-feature-map-output", nn.Conv2d(3, 4, 3)),
+              ("refused-exclusive-average", ExclusiveAverage()))
     for name, model in models:
         torch.onnx.export(model.eval(), x, os.path.join(out, name + ".onnx"), opset_version=13)
+    torch.onnx.export(PaddedPoolOnSigned().eval(), x, os.path.join(out, "refused-dynamic-size.onnx"), opset_version=13, input_names=["image"],
+                      dynamic_axes={"image": {0: "batch", 2: "height", 3: "width"}})
     torch.onnx.export(TwoInputs().eval(), (x, x), os.path.join(out, "refused-two-inputs.onnx"), opset_version=13)
 
 

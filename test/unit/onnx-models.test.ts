@@ -23,7 +23,8 @@ const ARCHITECTURES = [
   // Also with a fixed batch of 1: the folded flatten is then Reshape(x, [1, 1024]).
   { name: 'small_cnn', layer: 'conv2', inner: 'conv2', settings: [...ALL, 'opset13-folded-static', 'opset11-unfolded-static', 'opset9-unfolded', 'opset17-unfolded'] },
   { name: 'resnet18', layer: 'layer1.0.conv1', inner: 'layer2.1.relu_1', settings: ALL },
-  // Sub/Div/Mul by numbers, LeakyRelu, x * sigmoid(x), Pad + AveragePool, Concat, MaxPool over the whole map, MatMul + Add.
+  // Sub/Div/Mul by numbers, LeakyRelu, x * sigmoid(x), a dilated conv, Pad + AveragePool, Concat of
+  // maps and of vectors, MaxPool over the whole map, ReduceMean, MatMul + Add.
   { name: 'ops_cnn', layer: 'conv2', settings: ['opset11-folded', 'opset13-unfolded'] },
   // tf2onnx's pattern: NHWC input, Transposes, Flatten in channels-last order.
   { name: 'channels_last_cnn', layer: 'conv1', settings: ['opset13-unfolded', 'opset11-folded'] },
@@ -139,6 +140,8 @@ test('models VEBI does not convert are refused saying where and why, nothing run
     { file: 'refused-resize.onnx', node: '"/Resize" (Resize)' },
     { file: 'refused-pool-padding.onnx', node: '"/pool/MaxPool" (MaxPool)', why: /can be negative/ },
     { file: 'refused-two-inputs.onnx', node: 'has 2 inputs', why: /one image input/ },
+    { file: 'refused-exclusive-average.onnx', node: '"/pool/AveragePool" (AveragePool)', why: /count_include_pad=0/ },
+    { file: 'refused-dynamic-size.onnx', node: 'input "image" of shape [?, 3, ?, ?]', why: /fixed image size/ },
     { file: 'refused-feature-map-output.onnx', node: 'not a vector of class scores', why: /\[batch, classes\]/ },
   ];
   const baseline = tf.memory().numTensors;

@@ -44,7 +44,7 @@ export interface Runtime {
 export type Value = { kind: 'const'; tensor: OnnxTensor } | Runtime;
 
 const SUPPORTED_LIST =
-  'Conv, Relu, Clip(0, max), LeakyRelu, Sigmoid, HardSigmoid, HardSwish, BatchNormalization, Pad (zeros), MaxPool, AveragePool, GlobalAveragePool, GlobalMaxPool, Gemm, MatMul, Flatten, Reshape to a vector, Add and Mul (of two computed values or with a number), Sub and Div by a number, Concat of channels, Transpose between channels-first and channels-last, Identity, Dropout, a final Softmax/LogSoftmax, and shape computations (Shape, Gather, Unsqueeze, Concat, Constant, Cast)';
+  'Conv, Relu, Clip(0, max), LeakyRelu, Sigmoid, HardSigmoid, HardSwish, BatchNormalization, Pad (zeros), MaxPool, AveragePool, GlobalAveragePool, GlobalMaxPool, ReduceMean/ReduceMax over height and width, Gemm, MatMul, Flatten, Reshape to a vector, Add and Mul (of two computed values or with a number), Sub and Div by a number, Concat of channels, Transpose between channels-first and channels-last, Identity, Dropout, a final Softmax/LogSoftmax, and shape computations (Shape, Gather, Unsqueeze, Concat, Constant, Cast)';
 
 /** One node being converted, with its inputs resolved. */
 export class NodeContext {

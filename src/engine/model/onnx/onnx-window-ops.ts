@@ -1,6 +1,6 @@
 /**
- * ONNX ops that slide a window or pad feature maps (Conv, MaxPool, AveragePool, global pools,
- * Pad) as TF.js layers, with weights in NHWC layout and padding kept exact.
+ * ONNX ops that slide a window or pad feature maps (Conv, MaxPool, AveragePool, global pools and
+ * their ReduceMean/ReduceMax spelling, Pad) as TF.js layers, with weights in NHWC layout and padding kept exact.
  */
 import type { LayerBuilder, NodeContext, OpConverter, Runtime } from './onnx-layer-builder';
 import { convKernel, depthwiseKernel } from './onnx-weights';
@@ -40,14 +40,14 @@ const pool: OpConverter = (b, n, input) => {
     window = withCeilPadding(window);
   }
   if (n.node.outputs.length > 1 && n.node.outputs[1] !== '') throw n.refuse('also outputs indices; not converted');
-  const countPad = Number(n.attributes.count_include_pad ?? 0) === 1;
-  if (hasPadding(window)) {
-    // Zero padding equals ONNX's -inf (MaxPool) only on non-negative inputs, and counts in averages.
-    if (max && !x.nonNegative) throw n.refuse('pads an input that can be negative with a padding TensorFlow.js\'s "same" mode does not produce; not converted exactly');
-    if (!max && !countPad) throw n.refuse('averages with count_include_pad=0 over a padding TensorFlow.js\'s "same" mode does not produce; not converted exactly');
-  } else if (!max && window.mode === 'same' && countPad) {
-    throw n.refuse('averages with count_include_pad=1 in "same" padding; not converted exactly');
+  if (!max && window.pads.flat().some((p) => p > 0)) {
+    // Zero padding counted in the average is exact, forward and backward. TF.js's 'same' average
+    // leaves the padding out, like count_include_pad=0, but its gradient divides by the whole window.
+    if (Number(n.attributes.count_include_pad ?? 0) !== 1) throw n.refuse('averages over padded borders without counting the padding (count_include_pad=0): TensorFlow.js computes that op\'s gradient wrongly at the borders, so explanations would be wrong; not converted (use count_include_pad=True, or no padding)');
+    window = { ...window, mode: 'valid' };
   }
+  // Zero padding equals ONNX's -inf (MaxPool) only on non-negative inputs.
+  if (max && hasPadding(window) && !x.nonNegative) throw n.refuse('pads an input that can be negative with a padding TensorFlow.js\'s "same" mode does not produce; not converted exactly');
   const name = n.name();
   const padded = b.padded(x, window, name);
   const layer = b.add(max ? 'MaxPooling2D' : 'AveragePooling2D', name, { pool_size: window.kernel, strides: window.strides, padding: window.mode }, [padded]);
@@ -55,9 +55,17 @@ const pool: OpConverter = (b, n, input) => {
 };
 
 const globalPool: OpConverter = (b, n, x) => {
+  const op = n.node.opType;
+  let keepDims = true;
+  if (op === 'ReduceMean' || op === 'ReduceMax') {
+    // x.mean((2, 3)): axes are an attribute before opset 18, an input from it.
+    const axes = (Array.isArray(n.attributes.axes) ? n.attributes.axes.map(Number) : Array.from(n.constAt(1)?.data ?? [], Number)).map((a) => (a < 0 ? a + 4 : a));
+    if (axes.length !== 2 || !axes.includes(2) || !axes.includes(3)) throw n.refuse(`reduces the axes [${axes.join(', ')}]; only the spatial axes [2, 3] (a global pooling) are converted`);
+    keepDims = Number(n.attributes.keepdims ?? 1) === 1;
+  }
   const map = b.spatial(n, x);
-  const layer = b.add(n.node.opType === 'GlobalAveragePool' ? 'GlobalAveragePooling2D' : 'GlobalMaxPooling2D', n.name(), {}, [map.layer]);
-  return { kind: 'runtime', layer, shape: [map.shape[0], 1, 1], spatial: false, nonNegative: x.nonNegative };
+  const layer = b.add(op === 'GlobalAveragePool' || op === 'ReduceMean' ? 'GlobalAveragePooling2D' : 'GlobalMaxPooling2D', n.name(), {}, [map.layer]);
+  return { kind: 'runtime', layer, shape: keepDims ? [map.shape[0], 1, 1] : [map.shape[0]], spatial: false, nonNegative: x.nonNegative };
 };
 
 /** A constant-zero Pad of the spatial axes: a ZeroPadding2D layer (none when every pad is 0). */
@@ -77,4 +85,13 @@ const pad: OpConverter = (b: LayerBuilder, n: NodeContext, input: Runtime) => {
   return { ...x, layer, shape: [x.shape[0], x.shape[1] + top + bottom, x.shape[2] + left + right] };
 };
 
-export const WINDOW_OPS: Record<string, OpConverter> = { Conv: conv, MaxPool: pool, AveragePool: pool, GlobalAveragePool: globalPool, GlobalMaxPool: globalPool, Pad: pad };
+export const WINDOW_OPS: Record<string, OpConverter> = {
+  Conv: conv,
+  MaxPool: pool,
+  AveragePool: pool,
+  GlobalAveragePool: globalPool,
+  GlobalMaxPool: globalPool,
+  ReduceMean: globalPool,
+  ReduceMax: globalPool,
+  Pad: pad,
+};
