@@ -65,9 +65,9 @@ test('the data listing: one line per item with size, mtime and kind, or "missing
     const stat = await fs.stat(item.path).catch(() => undefined);
     lines.push(`${item.relPath}\0${item.label}\0${stat ? `${stat.size}\0${stat.mtimeMs}\0${stat.isFile() ? 'file' : 'other'}` : 'missing'}\n`);
   }
-  assert.match(lines[257], /^gone\.png\0001\0missing\n$/);
-  assert.match(lines[258], /\0other\n$/);
-  assert.match(lines[0], /\0file\n$/);
+  assert.match(lines[257], /^gone\.png\x001\x00missing\n$/);
+  assert.match(lines[258], /\x00other\n$/);
+  assert.match(lines[0], /\x00file\n$/);
   assert.equal(await hashDataListing(items), sha(...lines));
   assert.equal(await hashDataListing([]), sha());
 });
