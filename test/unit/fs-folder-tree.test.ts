@@ -40,6 +40,14 @@ test('files sorted by name with their sizes, nested paths joined by /, links and
   assert.equal(tree.truncated, false);
 });
 
+test('sorted by UTF-16 code units, not by the bytes readdir sorts by: an emoji before a fullwidth sign', async () => {
+  const dir = await fs.mkdtemp(path.join(root, 'unicode-'));
+  // U+1F600 is a surrogate pair (0xD83D...), below U+FF01 in UTF-16 but above it in UTF-8 bytes.
+  for (const name of ['\uFF01', '\u{1F600}', 'b', '\uFF02', '\u{1F601}', 'a']) await fs.writeFile(path.join(dir, name), '');
+  const tree = await listFolderTree(dir);
+  assert.deepEqual(tree.files.map((f) => f.path), ['a', 'b', '\u{1F600}', '\u{1F601}', '\uFF01', '\uFF02']);
+});
+
 test('the entry limit: exactly maxEntries entries is complete, one fewer is truncated', async () => {
   const flat = await fs.mkdtemp(path.join(root, 'flat-'));
   for (const name of ['x', 'y', 'w']) await fs.writeFile(path.join(flat, name), '');

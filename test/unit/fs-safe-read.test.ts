@@ -133,4 +133,6 @@ test('readRegularText drops a leading byte-order mark only', async () => {
   const file = path.join(root, 'bom.txt');
   await fs.writeFile(file, '\uFEFFa\uFEFFb');
   assert.equal(await readRegularText(file, { ...options, maxBytes: 100 }), 'a\uFEFFb');
+  await fs.writeFile(file, 'a\uFEFFb');
+  assert.equal(await readRegularText(file, { ...options, maxBytes: 100 }), 'a\uFEFFb');
 });
