@@ -45,7 +45,7 @@ export function mutationAreas(root: string): MutationArea[] {
       name: 'cache-fs',
       summary: 'result cache, content hashes, safe reads, confined paths, atomic outputs',
       mutate: ['src/engine/cache/**/*.ts', 'src/engine/fs/**/*.ts'],
-      tests: unit('content-hash', 'leftovers', 'output-folder', 'model-safety', 'model-loading', 'schemas', 'fs-environment-error', 'fs-safe-read', 'fs-folder-tree', 'fs-output-ownership', 'fs-confine', 'fs-output-manifest', 'fs-leftovers', 'fs-output-target', 'fs-atomic-folder', 'fs-copy-tree', 'cache-content-hash', 'cache-result-cache'),
+      tests: unit('content-hash', 'leftovers', 'output-folder', 'model-safety', 'model-loading', 'schemas', 'fs-environment-error', 'fs-safe-read', 'fs-folder-tree', 'fs-output-ownership', 'fs-confine', 'fs-output-manifest', 'fs-leftovers', 'fs-output-target', 'fs-atomic-folder', 'fs-copy-tree', 'cache-content-hash', 'cache-result-cache', 'cache-verify-entry'),
       target: 90,
     },
     {
