@@ -121,3 +121,19 @@ test('on exit: a swap cut after moving the old folder aside is undone; a publish
   assert.equal(await fs.readFile(j('done.target/f'), 'utf8'), 'target');
   assert.equal(existsSync(j('fresh.temp')), false);
 });
+
+test('a process this user may not signal (EPERM) is alive: its partial folder is kept', async (t) => {
+  // Needs root, to run the sweep as another user (nobody) who may not signal pid 1.
+  if (process.getuid?.() !== 0) return t.diagnostic('not root: cannot run the sweep as another user');
+  await fs.chmod(root, 0o755);
+  const dir = path.join(root, `shared${count++}`);
+  await fs.mkdir(dir, { mode: 0o777 });
+  await fs.chmod(dir, 0o777);
+  await fs.mkdir(path.join(dir, '.out.partial-1-t'));
+  const script = path.join(root, `sweep${count++}.ts`);
+  await fs.writeFile(script, `import { removeLeftovers } from ${JSON.stringify(path.resolve('src/engine/fs/leftovers.ts'))};\nvoid removeLeftovers(${JSON.stringify(dir)}, 'out');\n`);
+  await fs.chmod(script, 0o644);
+  const result = spawnSync(process.execPath, ['--import', 'tsx', script], { uid: 65534, gid: 65534, encoding: 'utf8', timeout: 20_000 });
+  assert.equal(result.status, 0, result.stderr);
+  assert.deepEqual(await fs.readdir(dir), ['.out.partial-1-t']);
+});

@@ -5,6 +5,7 @@
  */
 import { after, before, test } from 'node:test';
 import * as assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -100,4 +101,28 @@ test('under a symlink loop: the sweep of leftovers fails with the system error, 
     assert.notEqual(error.name, 'VebiError');
     return true;
   });
+});
+
+test('an existing folder this user may not write into: OUTPUT_UNWRITABLE (permission denied)', async (t) => {
+  // Needs root, to check as another user (nobody) a folder only root may write.
+  if (process.getuid?.() !== 0) return t.diagnostic('not root: cannot check as another user');
+  await fs.chmod(root, 0o755);
+  const shared = path.join(root, 'shared');
+  await fs.mkdir(shared);
+  await fs.chmod(shared, 0o777);
+  const target = path.join(shared, 'out');
+  await fs.mkdir(target);
+  await fs.writeFile(path.join(target, 'report.json'), JSON.stringify({ tool: { name: 'vebi' } }));
+  await fs.chmod(target, 0o755);
+  const script = path.join(root, 'check-as-nobody.ts');
+  await fs.writeFile(
+    script,
+    `import { checkOutputTarget } from ${JSON.stringify(path.resolve('src/engine/fs/output-target.ts'))};
+void checkOutputTarget(${JSON.stringify(target)}, { kind: 'explanation' }).then(() => console.log('accepted'), (e: Error & { code?: string }) => console.log(e.code, e.message));
+`,
+  );
+  await fs.chmod(script, 0o644);
+  const result = spawnSync(process.execPath, ['--import', 'tsx', script], { uid: 65534, gid: 65534, encoding: 'utf8', timeout: 20_000 });
+  assert.equal(result.status, 0, result.stderr);
+  assert.equal(result.stdout, `OUTPUT_UNWRITABLE Cannot write ${target}: permission denied (EACCES). Choose a folder you can write to, or fix its permissions; nothing was written.\n`);
 });

@@ -136,3 +136,25 @@ test('readRegularText drops a leading byte-order mark only', async () => {
   await fs.writeFile(file, 'a\uFEFFb');
   assert.equal(await readRegularText(file, { ...options, maxBytes: 100 }), 'a\uFEFFb');
 });
+
+test('a file this user may not read: "cannot be read (permission denied)"', async (t) => {
+  // Needs root, to read as another user (nobody) a file only root may read.
+  if (process.getuid?.() !== 0) return t.diagnostic('not root: cannot read as another user');
+  await fs.chmod(root, 0o755);
+  const secret = path.join(root, 'secret.bin');
+  await fs.writeFile(secret, 'x');
+  await fs.chmod(secret, 0o600);
+  const script = path.join(root, 'read-as-nobody.ts');
+  await fs.writeFile(
+    script,
+    `import { readRegularFile, statRegularFile } from ${JSON.stringify(path.resolve('src/engine/fs/safe-read.ts'))};
+const o = ${JSON.stringify(options)};
+void readRegularFile(${JSON.stringify(secret)}, o).catch((e: Error) => console.log(e.message));
+void statRegularFile(${JSON.stringify(path.join(secret, 'x'))}, o).catch((e: Error) => console.log(e.message));
+`,
+  );
+  await fs.chmod(script, 0o644);
+  const result = spawnSync(process.execPath, ['--import', 'tsx', script], { uid: 65534, gid: 65534, encoding: 'utf8', timeout: 20_000 });
+  assert.equal(result.status, 0, result.stderr);
+  assert.ok(result.stdout.includes(`Thing ${secret} cannot be read (permission denied). Do X.\n`), result.stdout);
+});
