@@ -10,6 +10,7 @@ import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { hashDataListing, hashModel, hashParts } from '../../src/engine/cache/content-hash';
+import { rejectsWith } from '../helpers/rejects-with';
 import type { DatasetItem } from '../../src/engine/data';
 
 let root: string;
@@ -47,6 +48,16 @@ test('a single-file model (.h5): its name, size and every byte, small or larger 
     await fs.writeFile(file, content);
     assert.equal(await hashModel(file), sha(`m.h5\0${content.length}\0`, content));
   }
+});
+
+test('a model file above the 2 GiB limit is refused before a byte is hashed (a sparse file: instant)', async () => {
+  const file = path.join(root, 'huge.h5');
+  const handle = await fs.open(file, 'w');
+  await handle.truncate(2 * 1024 * 1024 * 1024);
+  await handle.close();
+  const error = await rejectsWith(() => hashModel(file), 'MODEL_TOO_LARGE', file);
+  assert.equal(error.message, `Model file ${file} is 2048.0 MiB, above the limit of 2048.0 MiB. Check that this file really is the model, or export a smaller one.`);
+  await fs.rm(file);
 });
 
 test('the data listing: one line per item with size, mtime and kind, or "missing", over chunks of 256', async () => {
