@@ -99,6 +99,8 @@ test('store copies the folder under reports/<key> and points models/<hash>.json 
   assert.equal(await c.latestForModel('d'.repeat(64)), undefined);
   await c.clear();
   assert.equal(existsSync(c.dir), false);
+  // Clearing a cache that is not there is not an error.
+  await c.clear();
 });
 
 test('store refuses to replace a folder it did not write, naming the cache entry', async () => {
