@@ -5,6 +5,7 @@
  * report's `conv2d_1` is found by counting the unnamed constructor calls of that class in a file, in
  * order. Pure text work: the extension feeds it file and notebook-cell texts.
  */
+import { closingBracket } from './python-text';
 
 /** Keras's to_snake_case: Conv2D -> conv2d, MaxPooling2D -> max_pooling2d, ReLU -> re_lu. */
 export function kerasSnakeCase(className: string): string {
@@ -38,28 +39,6 @@ export interface ConstructorCall {
   named: boolean;
 }
 
-/** Offset just past the parenthesis that closes the one at `open`, skipping strings and comments. */
-function closingParen(text: string, open: number): number {
-  let depth = 0;
-  for (let i = open; i < text.length; i++) {
-    const c = text[i];
-    if (c === '#') {
-      const end = text.indexOf('\n', i);
-      i = end < 0 ? text.length : end;
-    } else if (c === '"' || c === "'") {
-      const quote = text.startsWith(c.repeat(3), i) ? c.repeat(3) : c;
-      const end = text.indexOf(quote, i + quote.length);
-      if (end < 0) return text.length;
-      i = end + quote.length - 1;
-    } else if (c === '(' || c === '[' || c === '{') depth++;
-    else if (c === ')' || c === ']' || c === '}') {
-      depth--;
-      if (depth === 0) return i + 1;
-    }
-  }
-  return text.length;
-}
-
 /** Blanks comments and string contents so calls inside them are not counted (offsets kept). */
 function codeOnly(text: string): string {
   return text.replace(/#[^\n]*|"""[\s\S]*?"""|'''[\s\S]*?'''|"(?:\\.|[^"\\\n])*"|'(?:\\.|[^'\\\n])*'/g, (m) => m.replace(/[^\n]/g, ' '));
@@ -88,7 +67,8 @@ export function constructorCalls(text: string): ConstructorCall[] {
   for (let match = pattern.exec(code); match; match = pattern.exec(code)) {
     const offset = match.index + match[1].length;
     const open = match.index + match[0].length - 1;
-    const args = outerLevel(code.slice(open, closingParen(code, open)));
+    const close = closingBracket(code, open);
+    const args = outerLevel(code.slice(open, close < 0 ? code.length : close));
     calls.push({ className: match[2], offset, named: /[(,]\s*name\s*=/.test(args) });
   }
   return calls;

@@ -13,6 +13,8 @@ export interface ModuleLocation {
   resolved: string;
 }
 
+import { closingBracket, stringEnd } from './python-text';
+
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
@@ -24,38 +26,6 @@ export function modulePathSegments(layer: string): string[] | undefined {
   const segments = layer.split('.');
   const valid = IDENTIFIER.test(segments[0]) && segments.every((s) => IDENTIFIER.test(s) || /^\d+$/.test(s));
   return valid ? segments : undefined;
-}
-
-/** Offset just past the bracket that closes the one at `open`, skipping strings and comments; -1 if none. */
-function closingBracket(text: string, open: number): number {
-  let depth = 0;
-  for (let i = open; i < text.length; i++) {
-    const c = text[i];
-    if (c === '#') {
-      const end = text.indexOf('\n', i);
-      i = end < 0 ? text.length : end;
-    } else if (c === '"' || c === "'") {
-      i = stringEnd(text, i) - 1;
-    } else if (c === '(' || c === '[' || c === '{') depth++;
-    else if (c === ')' || c === ']' || c === '}') {
-      depth--;
-      if (depth === 0) return i + 1;
-    }
-  }
-  return -1;
-}
-
-/** Offset just past the string literal starting at `start` (single or triple quoted). */
-function stringEnd(text: string, start: number): number {
-  const quote = text[start];
-  const triple = text.startsWith(quote.repeat(3), start);
-  const close = triple ? quote.repeat(3) : quote;
-  for (let i = start + close.length; i < text.length; i++) {
-    if (text[i] === '\\') i++;
-    else if (text.startsWith(close, i)) return i + close.length;
-    else if (!triple && text[i] === '\n') return i;
-  }
-  return text.length;
 }
 
 /** Start offsets of the top-level, comma-separated entries between `open` (a bracket) and its match. */

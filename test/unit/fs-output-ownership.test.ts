@@ -10,6 +10,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { ownershipProblem } from '../../src/engine/fs/output-ownership';
 import { writeOutputManifest } from '../../src/engine/fs/output-manifest';
+import { writeFiles } from '../helpers/write-files';
 
 let root: string;
 let count = 0;
@@ -23,11 +24,7 @@ after(() => fs.rm(root, { recursive: true, force: true }));
 /** A fresh folder holding `files` (name -> text). */
 async function folder(files: Record<string, string>): Promise<string> {
   const dir = path.join(root, `f${count++}`);
-  await fs.mkdir(dir);
-  for (const [name, text] of Object.entries(files)) {
-    await fs.mkdir(path.dirname(path.join(dir, name)), { recursive: true });
-    await fs.writeFile(path.join(dir, name), text);
-  }
+  await writeFiles(dir, files);
   return dir;
 }
 
