@@ -113,7 +113,7 @@ export function mutationAreas(root: string): MutationArea[] {
       name: 'extension',
       summary: 'the pure parts of the extension (files that do not import vscode)',
       mutate: pureExtensionFiles(root),
-      tests: unit('extension-logic', 'extension-files', 'engine-client', 'panel-csp', 'path-inside', 'extension-pure', 'engine-client-fake', 'layer-search', 'data-folder-ranking', 'load-watchdog', 'extension-onnx-files', 'pytorch-module-path'),
+      tests: unit('extension-logic', 'extension-files', 'engine-client', 'panel-csp', 'path-inside', 'extension-pure', 'engine-client-fake', 'layer-search', 'data-folder-ranking', 'load-watchdog', 'extension-onnx-files', 'pytorch-module-path', 'python-text', 'keras-auto-names-mutants', 'pytorch-module-path-mutants', 'layer-search-mutants', 'extension-small-mutants'),
       target: 80,
     },
   ];

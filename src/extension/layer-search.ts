@@ -57,6 +57,7 @@ function autoInNotebook(file: CodeFile, layer: string, modelLayers: readonly str
   let start = 0;
   for (const cell of cells) {
     const end = start + cell.text.length;
+    // Stryker disable next-line EqualityOperator: offset end is the newline joining two cells (or the end), never a class name's first letter
     if (call.offset < end) return { file: file.file, cell: cell.cell, ...position(cell.text, call.offset - start), length: call.className.length, how: 'auto', className: call.className, counted: call.counted };
     start = end + 1;
   }
@@ -98,6 +99,7 @@ function autoIn(file: CodeFile, layer: string, modelLayers: readonly string[]): 
  * (`modelDir`: the script next to a model built it); ambiguous when several are equally near.
  * `modelLayers`, the model's layer names, places automatic numbers that did not start at 0.
  */
+// Stryker disable next-line ArrayDeclaration: a default holding a non-snake-case string adds no automatic name (parseAutoName refuses it)
 export function searchLayer(files: CodeFile[], layer: string, modelLayers: readonly string[] = [], modelDir?: string): LayerSearchResult {
   for (const file of files) {
     const match = explicitIn(file, layer);
@@ -105,10 +107,12 @@ export function searchLayer(files: CodeFile[], layer: string, modelLayers: reado
   }
   // The file that resolves the most of the path wins (the first of those: files come most likely first).
   const modules = files.map((file) => moduleIn(file, layer)).filter((m): m is LayerMatch => m !== undefined);
+  // Stryker disable next-line StringLiteral: a module match always has resolved, so the fallback is never used
   const deepest = modules.reduce<LayerMatch | undefined>((best, m) => (!best || (m.resolved ?? '').length > (best.resolved ?? '').length ? m : best), undefined);
   if (deepest) return { kind: 'found', match: deepest };
   const auto = files.map((file) => autoIn(file, layer, modelLayers)).filter((m): m is LayerMatch => m !== undefined);
   if (auto.length === 1) return { kind: 'found', match: auto[0] };
+  // Stryker disable next-line EqualityOperator: exactly one match was returned just above, so the length here is 0 or at least 2
   if (auto.length > 1) {
     if (modelDir !== undefined) {
       const distance = auto.map((m) => foldersApart(modelDir, m.file));

@@ -51,7 +51,7 @@ const HDF5_SIGNATURE = [0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a];
 
 function extensionOf(fileName: string): string {
   const dot = fileName.lastIndexOf('.');
-  // Stryker disable next-line StringLiteral: this is only compared with dotted extensions, so any text without a dot matches none alike
+  // Stryker disable next-line StringLiteral,ConditionalExpression: this is only compared with dotted extensions, so any text without a dot (also the last character, for dot -1) matches none alike
   return dot < 0 ? '' : fileName.slice(dot).toLowerCase();
 }
 
@@ -101,6 +101,7 @@ export function isOnnxFileName(fileName: string): boolean {
  */
 export function onnxFileProblem(head: Uint8Array): string | undefined {
   const irVersion = head[1];
+  // Stryker disable next-line ConditionalExpression,UnaryOperator: undefined >= 1 is false anyway; neither -1 nor +1 is an ONNX field tag
   const starts = head[0] === 0x08 && irVersion !== undefined && irVersion >= 1 && irVersion <= 30 && ONNX_NEXT_TAGS.has(head[2] ?? -1);
   return starts ? undefined : 'is not an ONNX model (it does not start as an ONNX ModelProto does); export it again with torch.onnx.export(model, example_input, "model.onnx")';
 }

@@ -16,6 +16,7 @@ export interface ModuleLocation {
 import { closingBracket, stringEnd } from './python-text';
 
 function escapeRegExp(text: string): string {
+  // Stryker disable next-line StringLiteral: only called with validated segments (identifiers or digits), which hold no character to escape
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
@@ -31,6 +32,7 @@ export function modulePathSegments(layer: string): string[] | undefined {
 /** Start offsets of the top-level, comma-separated entries between `open` (a bracket) and its match. */
 function entries(text: string, open: number): number[] {
   const end = closingBracket(text, open);
+  // Stryker disable next-line ConditionalExpression,EqualityOperator: with end = -1 the loop below (i < end - 1) never runs and [] is returned too; end is never 0 (it is past open)
   if (end < 0) return [];
   const starts: number[] = [];
   let expectEntry = true;
@@ -39,6 +41,7 @@ function entries(text: string, open: number): number[] {
     if (/\s/.test(c)) continue;
     if (c === '#') {
       const eol = text.indexOf('\n', i);
+      // Stryker disable next-line ConditionalExpression,EqualityOperator: a comment inside the brackets ends with a newline, else closingBracket would not have found end (it skips the same comment); eol > i > 0
       i = eol < 0 ? end : eol;
       continue;
     }
@@ -62,7 +65,11 @@ function listBracket(text: string, at: number): number | undefined {
 
 /** `self.<name> = ` or `<name> = ` (not `==`), the first in the text; the offset of the value. */
 function assignment(text: string, name: string): { nameAt: number; valueAt: number } | undefined {
-  const match = new RegExp(`(?:^|[\\s.])(${escapeRegExp(name)})\\s*(?::[^=\\n]*)?=(?!=)`, 'm').exec(text);
+  const match = new RegExp(
+    `(?:^|[\\s.])(${escapeRegExp(name)})\\s*(?::[^=\\n]*)?=(?!=)`,
+    // Stryker disable next-line StringLiteral: without 'm' the newline before a line's first name still matches [\s.] (same place, same result)
+    'm',
+  ).exec(text);
   if (!match) return undefined;
   const nameAt = match.index + match[0].indexOf(name);
   return { nameAt, valueAt: match.index + match[0].length };
@@ -77,6 +84,7 @@ function assignment(text: string, name: string): { nameAt: number; valueAt: numb
 export function findModuleInText(text: string, layer: string): ModuleLocation | undefined {
   // VEBI names a module's second and later layers `<path>_2`, `<path>_3`: the path is without it.
   const unsuffixed = layer.replace(/_\d+$/, '');
+  // Stryker disable next-line ConditionalExpression: when unsuffixed equals layer, searching it again gives the same undefined (findPath is pure)
   return findPath(text, layer) ?? (unsuffixed !== layer ? findPath(text, unsuffixed) : undefined);
 }
 
@@ -95,6 +103,7 @@ function findPath(text: string, layer: string): ModuleLocation | undefined {
 function followIndices(text: string, segments: string[], i: number, found: { nameAt: number; valueAt: number }): ModuleLocation {
   let location: ModuleLocation = { offset: found.nameAt, length: segments[i].length, resolved: segments.slice(0, i + 1).join('.') };
   let valueAt = found.valueAt;
+  // Stryker disable next-line LogicalOperator,ConditionalExpression,EqualityOperator: a non-index or missing segment j gives entries()[NaN], undefined, so the loop breaks with the same location
   for (let j = i + 1; j < segments.length && /^\d+$/.test(segments[j]); j++) {
     const bracket = listBracket(text, valueAt);
     if (bracket === undefined) break;
