@@ -152,8 +152,19 @@ function unavailable(name: BackendName, reason: string): VebiError {
   return new VebiError('BACKEND_UNAVAILABLE', `The "${name}" TensorFlow.js backend is unavailable: ${reason}. ${advice[name]}`);
 }
 
+// Selections run one after another: the engine process runs several jobs at once (an Interpret
+// replaced by another, an inspect during a run), and two starts of the WebAssembly module at once
+// leave one job on a module that is not initialised (or hang).
+let selecting: Promise<unknown> = Promise.resolve();
+
 /** Puts tfjs on the chosen backend and returns its name. Calling it again is cheap and harmless. */
-export async function selectBackend(choice: BackendChoice): Promise<BackendName> {
+export function selectBackend(choice: BackendChoice): Promise<BackendName> {
+  const selected = selecting.then(() => chooseBackend(choice));
+  selecting = selected.catch(() => undefined);
+  return selected;
+}
+
+async function chooseBackend(choice: BackendChoice): Promise<BackendName> {
   if (choice === 'auto') {
     if ((await useTensorflow()).ok) return 'tensorflow';
     if ((await useWasm()).ok) return 'wasm';
