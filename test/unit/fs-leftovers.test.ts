@@ -11,6 +11,7 @@ import { existsSync, promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { removeLeftovers, siblingName } from '../../src/engine/fs/leftovers';
+import { runAsNobody } from '../helpers/as-nobody';
 
 let root: string;
 let dead: number;
@@ -133,7 +134,7 @@ test('a process this user may not signal (EPERM) is alive: its partial folder is
   const script = path.join(root, `sweep${count++}.ts`);
   await fs.writeFile(script, `import { removeLeftovers } from ${JSON.stringify(path.resolve('src/engine/fs/leftovers.ts'))};\nvoid removeLeftovers(${JSON.stringify(dir)}, 'out');\n`);
   await fs.chmod(script, 0o644);
-  const result = spawnSync(process.execPath, ['--import', 'tsx', script], { uid: 65534, gid: 65534, encoding: 'utf8', timeout: 20_000 });
+  const result = runAsNobody(script, ['src/engine/fs/leftovers.ts']);
   assert.equal(result.status, 0, result.stderr);
   assert.deepEqual(await fs.readdir(dir), ['.out.partial-1-t']);
 });

@@ -5,12 +5,12 @@
  */
 import { after, before, test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { checkOutputTarget } from '../../src/engine/fs/output-target';
 import { rejectsWith } from '../helpers/rejects-with';
+import { runAsNobody } from '../helpers/as-nobody';
 
 let root: string;
 let real: string;
@@ -122,7 +122,7 @@ void checkOutputTarget(${JSON.stringify(target)}, { kind: 'explanation' }).then(
 `,
   );
   await fs.chmod(script, 0o644);
-  const result = spawnSync(process.execPath, ['--import', 'tsx', script], { uid: 65534, gid: 65534, encoding: 'utf8', timeout: 20_000 });
+  const result = runAsNobody(script, ['src/engine/fs/output-target.ts']);
   assert.equal(result.status, 0, result.stderr);
   assert.equal(result.stdout, `OUTPUT_UNWRITABLE Cannot write ${target}: permission denied (EACCES). Choose a folder you can write to, or fix its permissions; nothing was written.\n`);
 });

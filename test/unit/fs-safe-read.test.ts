@@ -13,6 +13,7 @@ import * as path from 'node:path';
 import { describeFileType, readRegularFile, readRegularText, statRegularFile, tooLarge } from '../../src/engine/fs/safe-read';
 import type { SafeReadOptions } from '../../src/engine/fs/safe-read';
 import { rejectsWith } from '../helpers/rejects-with';
+import { runAsNobody } from '../helpers/as-nobody';
 
 let root: string;
 let server: net.Server | undefined;
@@ -154,7 +155,7 @@ void statRegularFile(${JSON.stringify(path.join(secret, 'x'))}, o).catch((e: Err
 `,
   );
   await fs.chmod(script, 0o644);
-  const result = spawnSync(process.execPath, ['--import', 'tsx', script], { uid: 65534, gid: 65534, encoding: 'utf8', timeout: 20_000 });
+  const result = runAsNobody(script, ['src/engine/fs/safe-read.ts']);
   assert.equal(result.status, 0, result.stderr);
   assert.ok(result.stdout.includes(`Thing ${secret} cannot be read (permission denied). Do X.\n`), result.stdout);
 });
