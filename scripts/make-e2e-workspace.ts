@@ -19,12 +19,19 @@
  *   broken/model.json       not valid JSON
  *   missing-shard/model.json  a real model.json whose weight shard is missing
  *   config/settings.json    valid JSON that is not a model
- *   .vscode/settings.json   vebi.dataFolders: model/model.json -> data
+ *   onnx-model/classifier.onnx  only when /usr/bin/python3 has torch and onnx: a small PyTorch CNN
+ *                           (conv1, relu1, pool1, ... fc2 modules) trained on data/ by
+ *                           test/helpers/train_pytorch_classifiers.py and exported with torch.onnx.export,
+ *                           with its vebi.json (normalisation, class names); checked to explain
+ *                           EXPLAIN_IMAGE by at least one feature. The manifest says whether it is there.
+ *   .vscode/settings.json   vebi.dataFolders: model/model.json (and onnx-model/classifier.onnx) -> data
  *   .vscode/vebi-e2e.json   what the tests may rely on (classes, the image to explain)
  */
+import { execFile, execFileSync } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { promisify } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
 import sharp from 'sharp';
 import { decodeImage, preprocess } from '../src/engine/data';
@@ -42,6 +49,20 @@ export interface E2eManifest {
   explainImage: string;
   explainFeatures: number;
   largeImages: number;
+  /** The PyTorch-trained ONNX model, or null (with the reason in onnxMissing) when python3 lacks torch/onnx. */
+  onnxModel: OnnxModelEntry | null;
+  onnxMissing?: string;
+}
+
+export interface OnnxModelEntry {
+  /** Workspace-relative .onnx file; its data folder (data) is preset in .vscode/settings.json. */
+  path: string;
+  /** PyTorch's accuracy on data/. */
+  trainAccuracy: number;
+  /** The net's PyTorch module paths (conv1, relu1, ..., fc2): the panel's layer names. */
+  modules: string[];
+  /** Features explaining EXPLAIN_IMAGE (checked here, at least 1). */
+  explainFeatures: number;
 }
 
 export const SIZE = 24;
@@ -90,8 +111,7 @@ async function train(folder: ImageFolder, modelDir: string, seed: number): Promi
 }
 
 /** Interprets and explains with the engine (no cache) and returns the explanation's feature count. */
-async function explainedFeatures(root: string, scratch: string): Promise<number> {
-  const modelPath = path.join(root, 'model', 'model.json');
+async function explainedFeatures(root: string, scratch: string, modelPath = path.join(root, 'model', 'model.json')): Promise<number> {
   const interpretation = await interpret({ modelPath, dataDir: path.join(root, 'data'), outDir: path.join(scratch, 'interpretation'), cacheDir: null });
   const explanation = await explain({ modelPath, imagePath: path.join(root, EXPLAIN_IMAGE), reportDir: interpretation.outDir, outDir: path.join(scratch, 'explanation'), cacheDir: null });
   await fs.rm(scratch, { recursive: true, force: true });
@@ -185,6 +205,40 @@ async function copyRenamed(fromDir: string, toDir: string, names: Record<string,
   await fs.writeFile(file, text);
 }
 
+const PYTHON = '/usr/bin/python3';
+const ONNX_MODEL = 'onnx-model/classifier.onnx';
+
+/** Why the PyTorch model cannot be made here, or false when it can. */
+function torchMissing(): string | false {
+  try {
+    execFileSync(PYTHON, ['-c', 'import torch, onnx'], { stdio: 'ignore' });
+    return false;
+  } catch {
+    return `${PYTHON} lacks torch/onnx (apt-get install python3-torch python3-onnx)`;
+  }
+}
+
+/**
+ * Trains the PyTorch CNN on data/ and exports onnx-model/classifier.onnx with its vebi.json; tries
+ * the next seed until the engine explains EXPLAIN_IMAGE by at least one feature.
+ */
+async function makeOnnxModel(root: string, step: (what: string) => void): Promise<OnnxModelEntry> {
+  const dir = path.join(root, path.dirname(ONNX_MODEL));
+  const script = path.resolve(__dirname, '..', 'test', 'helpers', 'train_pytorch_classifiers.py');
+  for (let seed = 0; seed < ATTEMPTS; seed++) {
+    step(`training the PyTorch model (seed ${seed})`);
+    await fs.rm(dir, { recursive: true, force: true });
+    await promisify(execFile)(PYTHON, [script, 'folder', path.join(root, 'data'), dir, '--name', 'classifier', '--exports', 'opset13-unfolded', '--epochs', '30', '--seed', String(seed)]);
+    const training = JSON.parse(await fs.readFile(path.join(dir, 'training.json'), 'utf8')) as { trainAccuracy: number; modules: string[] };
+    // The workspace is for the extension: the training record stays out of it.
+    await fs.rm(path.join(dir, 'training.json'));
+    const features = await explainedFeatures(root, await fs.mkdtemp(path.join(os.tmpdir(), 'vebi-e2e-check-')), path.join(root, ONNX_MODEL));
+    step(`PyTorch train accuracy ${(training.trainAccuracy * 100).toFixed(1)} %, ${EXPLAIN_IMAGE} explained by ${features} features`);
+    if (features > 0 && training.trainAccuracy >= 0.9) return { path: ONNX_MODEL, trainAccuracy: training.trainAccuracy, modules: training.modules, explainFeatures: features };
+  }
+  throw new Error(`After ${ATTEMPTS} trainings the PyTorch model does not explain ${EXPLAIN_IMAGE} by any feature (or misses 90 % train accuracy).`);
+}
+
 export async function makeE2eWorkspace(out: string, large = DEFAULT_LARGE, log: (line: string) => void = () => undefined): Promise<E2eManifest> {
   const started = Date.now();
   const step = (what: string) => log(`[${((Date.now() - started) / 1000).toFixed(1)} s] ${what}`);
@@ -227,15 +281,26 @@ export async function makeE2eWorkspace(out: string, large = DEFAULT_LARGE, log: 
   await fs.copyFile(path.join(root, 'model', 'model.json'), path.join(root, 'missing-shard', 'model.json'));
   await fs.mkdir(path.join(root, 'config'), { recursive: true });
   await fs.writeFile(path.join(root, 'config', 'settings.json'), `${JSON.stringify({ epochs: 25, batchSize: 16, learningRate: 0.01 }, null, 2)}\n`);
+  const onnxMissing = torchMissing();
+  const onnxModel = onnxMissing ? null : await makeOnnxModel(root, step);
+  if (onnxMissing) step(`no ${ONNX_MODEL}: ${onnxMissing}`);
   await fs.mkdir(path.join(root, '.vscode'), { recursive: true });
   const settings = {
-    'vebi.dataFolders': { 'model/model.json': 'data', 'keras-app/model.json': 'data', 'notebook-app/model.json': 'data' },
+    'vebi.dataFolders': { 'model/model.json': 'data', 'keras-app/model.json': 'data', 'notebook-app/model.json': 'data', ...(onnxModel ? { [ONNX_MODEL]: 'data' } : {}) },
     // Thousands of generated images need no watching or searching.
     'files.watcherExclude': { '**/data-large/**': true },
     'search.exclude': { '**/data-large/**': true },
   };
   await fs.writeFile(path.join(root, '.vscode', 'settings.json'), `${JSON.stringify(settings, null, 2)}\n`);
-  const manifest: E2eManifest = { classes: folder.classes, trainAccuracy, explainImage: EXPLAIN_IMAGE, explainFeatures: features, largeImages: large.perClass * CLASSES };
+  const manifest: E2eManifest = {
+    classes: folder.classes,
+    trainAccuracy,
+    explainImage: EXPLAIN_IMAGE,
+    explainFeatures: features,
+    largeImages: large.perClass * CLASSES,
+    onnxModel,
+    ...(onnxMissing ? { onnxMissing } : {}),
+  };
   await fs.writeFile(path.join(root, '.vscode', 'vebi-e2e.json'), `${JSON.stringify(manifest, null, 2)}\n`);
   return manifest;
 }
@@ -256,7 +321,8 @@ if (require.main === module) {
   makeE2eWorkspace(out, large, (line) => process.stdout.write(`${line}\n`)).then(
     (ws) => {
       const seconds = ((Date.now() - started) / 1000).toFixed(1);
-      process.stdout.write(`e2e workspace ${path.resolve(out)}: classes ${ws.classes.join(', ')}, train accuracy ${(ws.trainAccuracy * 100).toFixed(1)} %, ${ws.explainImage} explained by ${ws.explainFeatures} features, ${ws.largeImages} images in data-large (${seconds} s)\n`);
+      process.stdout.write(`e2e workspace ${path.resolve(out)}: classes ${ws.classes.join(', ')}, train accuracy ${(ws.trainAccuracy * 100).toFixed(1)} %, ${ws.explainImage} explained by ${ws.explainFeatures} features, ${ws.largeImages} images in data-large, ` +
+          `${ws.onnxModel ? `${ws.onnxModel.path} (PyTorch, train accuracy ${(ws.onnxModel.trainAccuracy * 100).toFixed(1)} %, ${ws.onnxModel.explainFeatures} features)` : `no ONNX model (${ws.onnxMissing})`} (${seconds} s)\n`);
     },
     (error: unknown) => {
       process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);

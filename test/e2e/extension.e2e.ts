@@ -28,6 +28,9 @@ interface Manifest {
   explainImage: string;
   explainFeatures: number;
   largeImages: number;
+  /** The PyTorch-trained ONNX model of the workspace; null when python3 lacked torch/onnx (onnxMissing says why). */
+  onnxModel?: { path: string; modules: string[]; explainFeatures: number } | null;
+  onnxMissing?: string;
 }
 
 function readManifest(): Manifest {
@@ -55,6 +58,16 @@ async function waitForImages(images: Locator, what: string, minimum = 1): Promis
     },
     UI_TIMEOUT,
   );
+}
+
+/** Why the ONNX scenario is skipped (the workspace has no PyTorch model), or undefined. */
+function onnxSkip(): string | undefined {
+  try {
+    const manifest = readManifest();
+    return manifest.onnxModel ? undefined : `the workspace has no PyTorch ONNX model (${manifest.onnxMissing ?? 'made by an older make-e2e-workspace.ts'})`;
+  } catch {
+    return undefined; // the before hook says what is wrong with the workspace
+  }
 }
 
 describe('VEBI in a real VS Code (code-server)', { timeout: 15 * 60_000 }, () => {
@@ -387,6 +400,51 @@ describe('VEBI in a real VS Code (code-server)', { timeout: 15 * 60_000 }, () =>
     await vscode.screenshot('cancel-done');
   });
 
+  /**
+   * The explorer's row of a workspace-relative path: the tree collapsed (opening files revealed
+   * them), then the path's folders expanded one level at a time, as a user clicks them open.
+   */
+  const explorerRow = async (vscode: VsCode, relPath: string): Promise<Locator> => {
+    await vscode.runCommand('View: Show Explorer');
+    const tree = vscode.page.locator('.explorer-folders-view');
+    await tree.waitFor({ state: 'visible', timeout: UI_TIMEOUT });
+    const collapse = vscode.page.locator('.pane-header .action-label[aria-label^="Collapse Folders in Explorer"]').first();
+    await collapse.hover();
+    await collapse.click();
+    const parts = relPath.split('/');
+    let row: Locator | undefined;
+    for (const [level, part] of parts.entries()) {
+      const exact = new RegExp(`^${part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`);
+      row = tree.locator(`.monaco-list-row[aria-level="${level + 1}"]`).filter({ has: vscode.page.locator('.label-name', { hasText: exact }) }).first();
+      await row.waitFor({ state: 'visible', timeout: UI_TIMEOUT });
+      if (level < parts.length - 1 && (await row.getAttribute('aria-expanded')) !== 'true') await row.click();
+    }
+    assert.ok(row);
+    await row.scrollIntoViewIfNeeded();
+    return row;
+  };
+
+  /** Right-clicks a file in the explorer and runs `title` from its context menu. */
+  const explorerMenu = async (vscode: VsCode, relPath: string, title: string): Promise<void> => {
+    const row = await explorerRow(vscode, relPath);
+    const item = vscode.page.locator('.context-view .action-item').filter({ has: vscode.page.locator('.action-label', { hasText: new RegExp(`^${title}$`) }) }).first();
+    // The menu lists VEBI's entry once the extension has found the model files: right-click again until it does.
+    await waitFor(
+      `"${title}" in the context menu of ${relPath}`,
+      async () => {
+        await row.click({ button: 'right', timeout: 5_000 });
+        if (await item.waitFor({ state: 'visible', timeout: 3_000 }).then(() => true, () => false)) return true;
+        await vscode.page.keyboard.press('Escape');
+        await vscode.page.locator('.context-view .monaco-menu').waitFor({ state: 'hidden', timeout: 2_000 }).catch(() => undefined);
+        return undefined;
+      },
+      UI_TIMEOUT,
+      1_000,
+    );
+    await vscode.screenshot(`explorer-menu-${path.basename(relPath).replace(/[^a-z0-9]+/gi, '-')}`);
+    await item.click();
+  };
+
   /** The error notification naming `file` (a workspace-relative path). */
   const errorNaming = (vscode: VsCode, file: string): Locator => {
     return vscode.page.locator('.notifications-toasts .notification-list-item').filter({ has: vscode.page.locator('.codicon-error') }).filter({ hasText: file }).first();
@@ -472,4 +530,55 @@ describe('VEBI in a real VS Code (code-server)', { timeout: 15 * 60_000 }, () =>
     assert.equal(help.status, 0, help.stderr);
     assert.match(help.stdout, /vebi interpret/);
   });
+
+  scenario(
+    'a PyTorch model: right-click onnx-model/classifier.onnx, Interpret Model shows module-path layers; Explain Image shows the heatmap and feature cards',
+    async (vscode) => {
+      const onnx = manifest.onnxModel;
+      assert.ok(onnx);
+      const modules = new Set(onnx.modules);
+      // Earlier scenarios leave the terminal open and notifications up: room for the panel, and only this scenario's notifications.
+      // (Both commands are in the palette only when there is something to hide.)
+      if (await vscode.page.locator('.part.panel').isVisible()) await vscode.runCommand('View: Hide Panel');
+      if ((await vscode.notifications()).length > 0) await vscode.runCommand('Notifications: Clear All Notifications');
+      await explorerMenu(vscode, onnx.path, 'VEBI: Interpret Model');
+      // Its data folder is preset in .vscode/settings.json: no question, the run starts.
+      const folder = path.basename(onnx.path);
+      const app = await panel(folder);
+      await app.locator('vscode-tabs').waitFor({ state: 'visible', timeout: RUN_TIMEOUT });
+      assert.match((await app.locator('.app-header__model').textContent()) ?? '', /onnx-model\/classifier\.onnx/);
+      await app.locator('vscode-tab-header[data-view="classes"]').click();
+      const classes = app.locator('[data-testid="class-item"]');
+      await classes.first().waitFor({ state: 'visible', timeout: UI_TIMEOUT });
+      assert.equal(await classes.count(), manifest.classes.length, 'one class item per class folder');
+      const cards = app.locator('vscode-tab-panel[data-view="classes"] [data-testid="feature-card"]');
+      await cards.first().waitFor({ state: 'visible', timeout: UI_TIMEOUT });
+      await waitForImages(app.locator('vscode-tab-panel[data-view="classes"] img[data-testid="feature-image"]:not([loading="lazy"])'), 'feature images of the ONNX model');
+      // The layer names are the net's PyTorch module paths (conv1, relu3, fc1...), not ONNX node names (/conv1/Conv, Relu_2).
+      const layers = await app.locator('vscode-tab-panel[data-view="classes"] [data-testid="feature-card"] [data-layer]').evaluateAll((els) => els.map((el) => el.getAttribute('data-layer') ?? ''));
+      assert.ok(layers.length > 0, 'feature cards name their layers');
+      assert.deepEqual(layers.filter((layer) => !modules.has(layer)), [], `layer names outside the module paths ${onnx.modules.join(', ')}`);
+      await vscode.screenshot('onnx-interpret-classes');
+
+      await explorerMenu(vscode, manifest.explainImage, 'VEBI: Explain Image');
+      // Several panels are open by now: VEBI may ask which model explains the image.
+      const which = vscode.quickInput().locator('.quick-input-title', { hasText: 'VEBI: which model?' });
+      const heatmap = app.locator('img[data-testid="explain-heatmap"]');
+      const first = await waitFor('the question or the heatmap', async () => ((await which.isVisible()) ? 'asked' : (await heatmap.isVisible().catch(() => false)) ? 'shown' : undefined), RUN_TIMEOUT);
+      if (first === 'asked') await vscode.pick(onnx.path);
+      const explained = await waitInPanel(folder, 'img[data-testid="explain-heatmap"]');
+      await waitForImages(explained.locator('img[data-testid="explain-heatmap"]'), 'explanation heatmap of the ONNX model');
+      const features = explained.locator('[data-testid="explain-feature"]');
+      await waitFor(`${onnx.explainFeatures} explained features`, async () => ((await features.count()) === onnx.explainFeatures ? true : undefined), UI_TIMEOUT);
+      await waitForImages(explained.locator('[data-testid="explain-feature"] img:not([loading="lazy"])'), 'explained feature images', onnx.explainFeatures);
+      const explainedLayers = await explained.locator('[data-testid="explain-feature"] [data-layer]').evaluateAll((els) => els.map((el) => el.getAttribute('data-layer') ?? ''));
+      assert.ok(explainedLayers.length > 0 && explainedLayers.every((layer) => modules.has(layer)), `explained features' layers: ${explainedLayers.join(', ')}`);
+      await vscode.screenshot('onnx-explain-result');
+      await features.first().scrollIntoViewIfNeeded();
+      await vscode.screenshot('onnx-explain-features');
+      const errors = (await vscode.notifications()).filter((text) => /error|failed/i.test(text));
+      assert.deepEqual(errors, [], 'no error notification');
+    },
+    onnxSkip(),
+  );
 });
